@@ -1,0 +1,3 @@
+/* libffi, for calling the library as a foreign caller would. */
+#include <ffi.h>
+#include <dlfcn.h>
