@@ -1,0 +1,48 @@
+/// How a guide parameter's unconstrained value maps to its constrained one.
+public enum ParameterConstraint: Sendable {
+    /// Any real value, stored as is.
+    case real
+    /// A positive value, stored through the inverse of softplus.
+    case softplusPositive
+
+    /// The constrained value of an unconstrained one.
+    public func constrain(_ x: Double) -> Double {
+        switch self {
+        case .real: x
+        case .softplusPositive: softplus(x)
+        }
+    }
+}
+
+/// A named block of a guide's parameters.
+public struct ParameterBlock: Sendable {
+    public let name: String
+    public let size: Int
+    public let constraint: ParameterConstraint
+}
+
+/// A variational family over a model's latent coordinates, with learnable
+/// parameters stored unconstrained in one flat vector.
+public protocol Guide {
+    /// The named parameter blocks, in their order in the flat vector.
+    var parameterBlocks: [ParameterBlock] { get }
+    /// The number of latent coordinates the guide draws.
+    var dimension: Int { get }
+    /// Initial unconstrained parameters.
+    func initialParameters(key: PRNGKey) -> [Double]
+    /// `count` draws of shape [count, dimension], reparameterized through
+    /// `parameters` (the flat vector, possibly recorded on a tape), and their
+    /// log-densities, shape [count].
+    func sample(parameters: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor)
+}
+
+extension Guide {
+    /// Each block's constrained value, from the flat unconstrained parameters.
+    public func constrainedParameters(_ parameters: [Double]) -> [(name: String, value: [Double])] {
+        var offset = 0
+        return parameterBlocks.map { block in
+            defer { offset += block.size }
+            return (block.name, parameters[offset ..< offset + block.size].map(block.constraint.constrain))
+        }
+    }
+}

@@ -1,0 +1,107 @@
+/// Everything that changes during a fit, as a plain value: pass it back to
+/// continue, keep a copy to restore.
+public struct SVIState: Equatable, Sendable {
+    /// The guide's flat unconstrained parameters.
+    public var parameters: [Double]
+    public var optimizerState: OptimizerState
+    /// The key the next step splits.
+    public var key: PRNGKey
+    /// Steps taken since initialization.
+    public var step: Int { optimizerState.step }
+}
+
+/// What `SVI.run` returns.
+public struct SVIRunResult {
+    /// Each guide parameter's constrained value, by name.
+    public let params: [String: [Double]]
+    /// The loss of every step, in order.
+    public let losses: [Double]
+    /// The state after the last step.
+    public let state: SVIState
+}
+
+/// Stochastic variational inference: fits a guide to a model by following
+/// stochastic gradients of an ELBO with an optimizer.
+public struct SVI {
+    public let model: any LogDensityModel
+    public let guide: any Guide
+    public let optimizer: any Optimizer
+    public let loss: any ELBO
+
+    /// Throws when the guide does not draw as many coordinates as the model has.
+    public init(model: any LogDensityModel, guide: any Guide, optimizer: any Optimizer, loss: any ELBO) throws {
+        guard guide.dimension == model.dimension else {
+            throw SVIError.shapeMismatch("the guide draws \(guide.dimension) coordinates; the model has \(model.dimension)")
+        }
+        self.model = model
+        self.guide = guide
+        self.optimizer = optimizer
+        self.loss = loss
+    }
+
+    /// The state before the first step.
+    public func initialize(key: PRNGKey) -> SVIState {
+        let keys = key.split(2)
+        let parameters = guide.initialParameters(key: keys[1])
+        return SVIState(parameters: parameters,
+                        optimizerState: optimizer.initialState(parameterCount: parameters.count),
+                        key: keys[0])
+    }
+
+    /// One step: the state after it and the step's loss. Throws — leaving the
+    /// caller's state as it was — when the model or guide fails or the loss or
+    /// its gradient is not finite.
+    public func update(_ state: SVIState) throws -> (state: SVIState, loss: Double) {
+        let keys = state.key.split(2)
+        let step = state.step + 1
+        let tape = Tape()
+        let parameters = tape.variable(Tensor(state.parameters))
+        let value: Tensor
+        do {
+            value = try loss.loss(model: model, guide: guide, parameters: parameters, key: keys[1])
+        } catch let error as SVIError {
+            throw error.prefixed("step \(step): ")
+        }
+        let lossValue = value.scalars[0]
+        guard lossValue.isFinite else {
+            throw SVIError.numerical("step \(step): the loss is \(lossValue); the state is left as it was before the step")
+        }
+        let gradient = tape.gradient(of: value, wrt: [parameters])[0].scalars
+        if let i = gradient.firstIndex(where: { !$0.isFinite }) {
+            throw SVIError.numerical("step \(step): gradient entry \(i) is \(gradient[i]); the state is left as it was before the step")
+        }
+        var next = state
+        optimizer.update(&next.parameters, gradient: gradient, state: &next.optimizerState)
+        next.key = keys[0]
+        return (next, lossValue)
+    }
+
+    /// Takes `numSteps` steps from `state`, appending each loss to `losses`.
+    /// `progress`, called after each step with its number and loss, returns
+    /// false to stop (`SVIError.stopped`). On any error, `state` and `losses`
+    /// hold the last good step.
+    public func run(_ state: inout SVIState, numSteps: Int, losses: inout [Double],
+                    progress: ((Int, Double) -> Bool)? = nil) throws {
+        for _ in 0..<numSteps {
+            let (next, value) = try update(state)
+            state = next
+            losses.append(value)
+            if let progress, !progress(state.step, value) {
+                throw SVIError.stopped("stopped by the progress callback after step \(state.step)")
+            }
+        }
+    }
+
+    /// Initializes with `key` and takes `numSteps` steps.
+    public func run(key: PRNGKey, numSteps: Int, progress: ((Int, Double) -> Bool)? = nil) throws -> SVIRunResult {
+        var state = initialize(key: key)
+        var losses: [Double] = []
+        try run(&state, numSteps: numSteps, losses: &losses, progress: progress)
+        return SVIRunResult(params: parameters(state), losses: losses, state: state)
+    }
+
+    /// Each guide parameter's constrained value, by name.
+    public func parameters(_ state: SVIState) -> [String: [Double]] {
+        Dictionary(uniqueKeysWithValues: guide.constrainedParameters(state.parameters).map { ($0.name, $0.value) })
+    }
+}

@@ -1,0 +1,27 @@
+import RealModule
+
+/// log(1 + exp(x)) without overflow or loss of precision.
+public func softplus(_ x: Double) -> Double {
+    x > 0 ? x + Double.log(onePlus: Double.exp(-x)) : Double.log(onePlus: Double.exp(x))
+}
+
+/// The logistic function 1 / (1 + exp(-x)), the derivative of `softplus`.
+public func sigmoid(_ x: Double) -> Double {
+    x >= 0 ? 1 / (1 + Double.exp(-x)) : Double.exp(x) / (1 + Double.exp(x))
+}
+
+/// The inverse of `softplus` on (0, ∞): log(exp(y) - 1).
+public func inverseSoftplus(_ y: Double) -> Double {
+    y > 30 ? y + Double.log(onePlus: -Double.exp(-y)) : Double.log(Double.expMinusOne(y))
+}
+
+/// log(Σ exp(xᵢ)), exact for any finite or -inf inputs; -inf for an empty list.
+public func logSumExp<C: Collection>(_ xs: C) -> Double where C.Element == Double {
+    guard let m = xs.max(), m.isFinite else { return xs.max() ?? -.infinity }
+    return m + Double.log(xs.reduce(0) { $0 + Double.exp($1 - m) })
+}
+
+/// log(1 - exp(x)) for x ≤ 0, accurate near 0 and for large negative x.
+public func log1mexp(_ x: Double) -> Double {
+    x > -0.6931471805599453 ? Double.log(-Double.expMinusOne(x)) : Double.log(onePlus: -Double.exp(x))
+}

@@ -1,0 +1,133 @@
+import CSwiftVI
+import Glibc
+import SwiftVI
+
+/// An SVI and the state of its fit, as one handle holds them.
+final class SVIRun {
+    let svi: SVI
+    var state: SVIState?
+    /// Parameter names as C strings, alive as long as this object.
+    let names: [UnsafeMutablePointer<CChar>]
+    let sizes: [String: Int]
+
+    init(_ svi: SVI) {
+        self.svi = svi
+        names = svi.guide.parameterBlocks.map { strdup($0.name) }
+        sizes = Dictionary(uniqueKeysWithValues: svi.guide.parameterBlocks.map { ($0.name, $0.size) })
+    }
+
+    deinit { names.forEach { free($0) } }
+
+    /// The current state, initializing with the key of seed 0 when there is none.
+    var current: SVIState {
+        if let state { return state }
+        let initial = svi.initialize(key: PRNGKey(seed: 0))
+        state = initial
+        return initial
+    }
+}
+
+private func run(_ handle: svi_svi) throws -> SVIRun { try Registry.lookup(handle, .svi) }
+
+@c @implementation
+public func svi_svi_new(_ out: UnsafeMutablePointer<svi_svi>?, _ model: svi_model, _ guide: svi_guide,
+                        _ optim: svi_optim, _ elbo: svi_elbo) -> svi_status {
+    abiCall("svi_svi_new") {
+        let out = try Marshal.required(out, "out")
+        let svi = try SVI(model: Registry.lookup(model, .model, as: (any LogDensityModel).self),
+                          guide: Registry.lookup(guide, .guide, as: (any Guide).self),
+                          optimizer: Registry.lookup(optim, .optimizer, as: (any Optimizer).self),
+                          loss: Registry.lookup(elbo, .elbo, as: (any ELBO).self))
+        out.pointee = try Registry.insert(SVIRun(svi), kind: .svi)
+    }
+}
+
+@c @implementation
+public func svi_svi_free(_ svi: svi_svi) -> svi_status {
+    abiCall("svi_svi_free") { try Registry.remove(svi, .svi) }
+}
+
+@c @implementation
+public func svi_svi_init(_ svi: svi_svi, _ key: svi_key) -> svi_status {
+    abiCall("svi_svi_init") {
+        let r = try run(svi)
+        r.state = r.svi.initialize(key: PRNGKey(key))
+    }
+}
+
+@c @implementation
+public func svi_svi_step(_ svi: svi_svi, _ out_loss: UnsafeMutablePointer<Double>?) -> svi_status {
+    abiCall("svi_svi_step") {
+        let r = try run(svi)
+        let out = try Marshal.required(out_loss, "out_loss")
+        let (next, loss) = try r.svi.update(r.current)
+        r.state = next
+        out.pointee = loss
+    }
+}
+
+@c @implementation
+public func svi_svi_run(_ svi: svi_svi, _ key: svi_key, _ num_steps: Int, _ out_losses: UnsafeMutablePointer<Double>?,
+                        _ progress: svi_progress_fn?, _ progress_user_data: UnsafeMutableRawPointer?) -> svi_status {
+    abiCall("svi_svi_run") {
+        let r = try run(svi)
+        let steps = try Marshal.count(num_steps, "num_steps")
+        var state = r.svi.initialize(key: PRNGKey(key))
+        var losses: [Double] = []
+        losses.reserveCapacity(steps)
+        defer {
+            r.state = state
+            out_losses?.update(from: losses, count: losses.count)
+        }
+        try r.svi.run(&state, numSteps: steps, losses: &losses, progress: progress.map { callback in
+            { step, loss in callback(progress_user_data, step, loss) == 0 }
+        })
+    }
+}
+
+@c @implementation
+public func svi_svi_num_steps(_ svi: svi_svi, _ out_steps: UnsafeMutablePointer<Int>?) -> svi_status {
+    abiCall("svi_svi_num_steps") { try Marshal.write(run(svi).state?.step ?? 0, to: out_steps, "out_steps") }
+}
+
+@c @implementation
+public func svi_svi_num_params(_ svi: svi_svi, _ out_count: UnsafeMutablePointer<Int>?) -> svi_status {
+    abiCall("svi_svi_num_params") { try Marshal.write(run(svi).names.count, to: out_count, "out_count") }
+}
+
+@c @implementation
+public func svi_svi_param_name(_ svi: svi_svi, _ index: Int,
+                               _ out_name: UnsafeMutablePointer<UnsafePointer<CChar>?>?) -> svi_status {
+    abiCall("svi_svi_param_name") {
+        let names = try run(svi).names
+        guard names.indices.contains(index) else {
+            throw ABIFailure.invalid("parameter index \(index) is out of range; there are \(names.count)")
+        }
+        try Marshal.write(UnsafePointer(names[index]), to: out_name, "out_name")
+    }
+}
+
+/// The size of the parameter `name` of the run, or an error naming the known ones.
+private func parameterSize(_ r: SVIRun, _ name: UnsafePointer<CChar>?) throws -> (String, Int) {
+    let key = try Marshal.string(name, "name")
+    guard let size = r.sizes[key] else {
+        throw ABIFailure.invalid("no parameter named '\(key)'; known: \(r.sizes.keys.sorted().joined(separator: ", "))")
+    }
+    return (key, size)
+}
+
+@c @implementation
+public func svi_svi_param_size(_ svi: svi_svi, _ name: UnsafePointer<CChar>?,
+                               _ out_size: UnsafeMutablePointer<Int>?) -> svi_status {
+    abiCall("svi_svi_param_size") { try Marshal.write(parameterSize(run(svi), name).1, to: out_size, "out_size") }
+}
+
+@c @implementation
+public func svi_svi_get_param(_ svi: svi_svi, _ name: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<Double>?,
+                              _ out_len: Int) -> svi_status {
+    abiCall("svi_svi_get_param") {
+        let r = try run(svi)
+        let (key, _) = try parameterSize(r, name)
+        try Marshal.write(r.svi.parameters(r.current)[key]!, to: out, length: out_len, "out")
+    }
+}
