@@ -5,7 +5,9 @@
  *
  *  - Every function that can fail returns an svi_status; SVI_OK (0) is success.
  *    Results are written through pointer arguments named out*, which are left
- *    untouched when the call fails.
+ *    untouched when the call fails unless the function says otherwise.
+ *  - Functions that take handles or arrays keep what they need: the caller may
+ *    free its handles and arrays once the call returns, unless it says otherwise.
  *  - After a failure, svi_last_error_message() returns a message describing it.
  *    The message is per thread and never NULL.
  *  - Objects are opaque 64-bit handles. A handle is never a memory address: a
@@ -41,6 +43,12 @@ extern "C" {
 /** The ABI version this header describes; svi_abi_version() returns the
  *  library's. A mismatch means the header and library do not belong together. */
 #define SVI_ABI_VERSION 1
+
+/** The library version this header belongs to; svi_version_string() returns
+ *  the library's as "MAJOR.MINOR.PATCH". */
+#define SVI_VERSION_MAJOR 0
+#define SVI_VERSION_MINOR 1
+#define SVI_VERSION_PATCH 0
 
 /** A status code: SVI_OK or one of the SVI_E_* errors below. */
 typedef int32_t svi_status;
@@ -149,7 +157,10 @@ svi_status svi_dist_new(svi_dist *out, const char *family,
                         const svi_named_array *params, size_t num_params);
 
 /** Makes the mixture whose weights are the Categorical `mixing` and whose
- *  components are the batch of `components` along its last batch axis. */
+ *  components are the batch of `components` along its last batch axis.
+ *  SVI_E_INVALID_ARGUMENT when `mixing` is not a Categorical;
+ *  SVI_E_SHAPE_MISMATCH when the components' last batch extent differs from
+ *  the number of categories or the other batch dimensions do not broadcast. */
 svi_status svi_mixture_same_family_new(svi_dist *out, svi_dist mixing,
                                        svi_dist components);
 
@@ -189,7 +200,8 @@ svi_status svi_dist_icdf(svi_dist dist, svi_array probability, double *out,
                          size_t out_len);
 
 /** Draws samples of shape sample_shape + batch_shape + event_shape into out,
- *  whose length out_len must equal that shape's element count. */
+ *  whose length out_len must equal that shape's element count. Discrete
+ *  families write their values as doubles (a Categorical's category indices). */
 svi_status svi_dist_sample(svi_dist dist, svi_key key, size_t sample_ndim,
                            const size_t *sample_shape, double *out,
                            size_t out_len);
@@ -272,8 +284,10 @@ typedef struct svi_callback_model_options {
 svi_status svi_callback_model_options_init(svi_callback_model_options *opts,
                                            uint32_t struct_size);
 
-/** Makes a model from a batched log-density callback. The callback and
- *  user_data must stay valid until the model and everything using it is freed. */
+/** Makes a model from a batched log-density callback. The latent blocks and
+ *  their names are copied. The callback and user_data must stay valid until
+ *  the model and everything using it is freed; the callback runs on the thread
+ *  that calls svi_svi_step or svi_svi_run, once per step. */
 svi_status svi_model_new_callback(svi_model *out,
                                   const svi_callback_model_options *opts);
 
@@ -305,8 +319,10 @@ typedef struct svi_auto_normal_options {
     /** Initial locations are uniform on (-init_radius, init_radius)
      *  (default 2), unless init_loc is set. */
     double init_radius;
-    /** Optional: model-dim initial locations; NULL to draw them. */
+    /** Optional: initial locations, init_loc_len of them (the model's
+     *  dimension), copied when the guide is made; NULL to draw them. */
     const double *init_loc;
+    size_t init_loc_len;
 } svi_auto_normal_options;
 
 /** Fills `opts` with defaults. */
@@ -414,8 +430,9 @@ svi_status svi_svi_step(svi_svi svi, double *out_loss);
 /**
  * Initializes with `key` and takes `num_steps` steps, writing each step's loss
  * to out_losses[0 .. num_steps) when it is not NULL. `progress` may be NULL.
- * On a failure or a stop at step k, the state is that after step k - 1 and
- * out_losses holds the losses of the steps taken.
+ * When step k fails, the state is that after step k - 1; when `progress` asks
+ * to stop after step k, it is that after step k. Either way out_losses holds
+ * the losses of the steps kept, and svi_svi_num_steps tells how many.
  */
 svi_status svi_svi_run(svi_svi svi, svi_key key, size_t num_steps,
                        double *out_losses, svi_progress_fn progress,

@@ -7,7 +7,8 @@ public func svi_auto_normal_options_init(_ opts: UnsafeMutablePointer<svi_auto_n
     abiCall("svi_auto_normal_options_init") {
         let opts = try Marshal.required(opts, "opts")
         try Marshal.structSize(struct_size, svi_auto_normal_options.self, "svi_auto_normal_options")
-        opts.pointee = svi_auto_normal_options(struct_size: struct_size, init_scale: 0.1, init_radius: 2, init_loc: nil)
+        opts.pointee = svi_auto_normal_options(struct_size: struct_size, init_scale: 0.1, init_radius: 2, init_loc: nil,
+                                                init_loc_len: 0)
     }
 }
 
@@ -20,7 +21,7 @@ public func svi_guide_new_auto_normal(_ out: UnsafeMutablePointer<svi_guide>?, _
         try Marshal.structSize(o.struct_size, svi_auto_normal_options.self, "svi_auto_normal_options")
         let m = try Registry.lookup(model, .model, as: (any LogDensityModel).self)
         let start: AutoNormal.InitialLocation = if let locs = o.init_loc {
-            .values(Array(UnsafeBufferPointer(start: locs, count: m.dimension)))
+            .values(Array(UnsafeBufferPointer(start: locs, count: try Marshal.count(o.init_loc_len, "opts.init_loc_len"))))
         } else {
             .uniform(radius: o.init_radius)
         }

@@ -1,0 +1,74 @@
+"""SwiftVI: variational inference with libswiftvi, from Python.
+
+Distributions, KL divergences and stochastic variational inference with
+NumPyro-style names; arrays in, NumPy arrays out. The library is found through
+the SWIFTVI_LIBRARY environment variable or the repository's build folders and
+loaded on first use.
+"""
+
+from . import optim, random
+from ._capi import SVI_ABI_VERSION
+from ._library import lib as _lib
+from ._version import __version__
+from .distributions import (
+    Categorical,
+    Distribution,
+    MixtureSameFamily,
+    Normal,
+    kl_divergence,
+    kl_monte_carlo,
+    kl_quadrature,
+)
+from .errors import LibraryLoadError, Status, SwiftVIError
+from .infer import (
+    ELBO,
+    SVI,
+    AutoNormal,
+    DistributionModel,
+    Guide,
+    LogDensityModel,
+    Model,
+    SVIRunResult,
+    Trace_ELBO,
+)
+from .random import PRNGKey
+
+
+def abi_version():
+    """The loaded library's ABI version (equal to SVI_ABI_VERSION, or loading fails)."""
+    return _lib().svi_abi_version()
+
+
+def library_version():
+    """The loaded library's version string, "MAJOR.MINOR.PATCH"."""
+    return _lib().svi_version_string().decode()
+
+
+__all__ = [
+    "SVI_ABI_VERSION",
+    "SVI",
+    "SVIRunResult",
+    "AutoNormal",
+    "Categorical",
+    "Distribution",
+    "DistributionModel",
+    "ELBO",
+    "Guide",
+    "LibraryLoadError",
+    "LogDensityModel",
+    "MixtureSameFamily",
+    "Model",
+    "Normal",
+    "PRNGKey",
+    "Status",
+    "SwiftVIError",
+    "Trace_ELBO",
+    "__version__",
+    "abi_version",
+    "kl_divergence",
+    "kl_monte_carlo",
+    "kl_quadrature",
+    "library_version",
+    "optim",
+    "random",
+]

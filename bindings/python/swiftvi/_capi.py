@@ -1,0 +1,180 @@
+"""The C interface of libswiftvi as ctypes declarations, mirroring include/swiftvi.h.
+
+Every constant, typedef, struct, callback type and function of the header is
+declared here and nowhere else; ``tests/test_header_drift.py`` checks that this
+module and the header agree.
+"""
+
+import ctypes
+from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
+
+SVI_ABI_VERSION = 1
+SVI_VERSION_MAJOR = 0
+SVI_VERSION_MINOR = 1
+SVI_VERSION_PATCH = 0
+SVI_MAX_NDIM = 16
+
+SVI_OK = 0
+SVI_E_NULL_POINTER = 1
+SVI_E_INVALID_ARGUMENT = 2
+SVI_E_SHAPE_MISMATCH = 3
+SVI_E_STALE_HANDLE = 4
+SVI_E_WRONG_HANDLE_KIND = 5
+SVI_E_CALLBACK_FAILED = 6
+SVI_E_STOPPED = 7
+SVI_E_NUMERICAL = 8
+SVI_E_NOT_IMPLEMENTED = 9
+SVI_E_VERSION_MISMATCH = 10
+
+SVI_CONSTRAINT_REAL = 0
+
+svi_status = c_int32
+svi_constraint_kind = c_int32
+svi_dist = c_uint64
+svi_model = c_uint64
+svi_guide = c_uint64
+svi_optim = c_uint64
+svi_elbo = c_uint64
+svi_svi = c_uint64
+
+_double_p = POINTER(c_double)
+
+
+class svi_key(ctypes.Structure):
+    """A Threefry-2x32 random key."""
+
+    _fields_ = [("data", c_uint32 * 2)]
+
+
+class svi_array(ctypes.Structure):
+    """A read-only row-major array of doubles."""
+
+    _fields_ = [("data", _double_p), ("ndim", c_size_t), ("shape", POINTER(c_size_t))]
+
+
+class svi_named_array(ctypes.Structure):
+    """A named distribution parameter."""
+
+    _fields_ = [("name", c_char_p), ("value", svi_array)]
+
+
+svi_log_density_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t, _double_p, _double_p, _double_p)
+svi_progress_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_double)
+
+
+class svi_latent_block(ctypes.Structure):
+    """A named block of latent coordinates."""
+
+    _fields_ = [("name", c_char_p), ("size", c_size_t), ("constraint", svi_constraint_kind)]
+
+
+class svi_callback_model_options(ctypes.Structure):
+    """Options of a callback model."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("latents", POINTER(svi_latent_block)),
+        ("num_latents", c_size_t),
+        ("log_density", svi_log_density_fn),
+        ("user_data", c_void_p),
+    ]
+
+
+class svi_auto_normal_options(ctypes.Structure):
+    """Options of the AutoNormal guide."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("init_scale", c_double),
+        ("init_radius", c_double),
+        ("init_loc", _double_p),
+        ("init_loc_len", c_size_t),
+    ]
+
+
+class svi_sgd_options(ctypes.Structure):
+    """Options of stochastic gradient descent."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("learning_rate", c_double),
+        ("momentum", c_double),
+        ("nesterov", c_int32),
+    ]
+
+
+class svi_adam_options(ctypes.Structure):
+    """Options of Adam."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("learning_rate", c_double),
+        ("beta1", c_double),
+        ("beta2", c_double),
+        ("epsilon", c_double),
+    ]
+
+
+class svi_trace_elbo_options(ctypes.Structure):
+    """Options of Trace_ELBO."""
+
+    _fields_ = [("struct_size", c_uint32), ("num_particles", c_size_t)]
+
+
+_size_p = POINTER(c_size_t)
+_key_p = POINTER(svi_key)
+
+#: name -> (restype, argtypes) of every function the header declares.
+PROTOTYPES = {
+    "svi_abi_version": (c_uint32, []),
+    "svi_version_string": (c_char_p, []),
+    "svi_status_string": (c_char_p, [svi_status]),
+    "svi_last_error_message": (c_char_p, []),
+    "svi_key_from_seed": (svi_status, [_key_p, c_uint64]),
+    "svi_key_split": (svi_status, [_key_p, c_size_t, svi_key]),
+    "svi_key_fold_in": (svi_status, [_key_p, svi_key, c_uint32]),
+    "svi_random_uniform": (svi_status, [_double_p, c_size_t, svi_key]),
+    "svi_random_normal": (svi_status, [_double_p, c_size_t, svi_key]),
+    "svi_dist_new": (svi_status, [POINTER(svi_dist), c_char_p, POINTER(svi_named_array), c_size_t]),
+    "svi_mixture_same_family_new": (svi_status, [POINTER(svi_dist), svi_dist, svi_dist]),
+    "svi_dist_free": (svi_status, [svi_dist]),
+    "svi_dist_family": (svi_status, [svi_dist, POINTER(c_char_p)]),
+    "svi_dist_batch_shape": (svi_status, [svi_dist, _size_p, c_size_t, _size_p]),
+    "svi_dist_event_shape": (svi_status, [svi_dist, _size_p, c_size_t, _size_p]),
+    "svi_dist_log_prob": (svi_status, [svi_dist, svi_array, _double_p, c_size_t]),
+    "svi_dist_cdf": (svi_status, [svi_dist, svi_array, _double_p, c_size_t]),
+    "svi_dist_icdf": (svi_status, [svi_dist, svi_array, _double_p, c_size_t]),
+    "svi_dist_sample": (svi_status, [svi_dist, svi_key, c_size_t, _size_p, _double_p, c_size_t]),
+    "svi_dist_mean": (svi_status, [svi_dist, _double_p, c_size_t]),
+    "svi_dist_variance": (svi_status, [svi_dist, _double_p, c_size_t]),
+    "svi_dist_entropy": (svi_status, [svi_dist, _double_p, c_size_t]),
+    "svi_kl_divergence": (svi_status, [svi_dist, svi_dist, _double_p, c_size_t]),
+    "svi_kl_monte_carlo": (svi_status, [svi_dist, svi_dist, c_size_t, svi_key, _double_p, _double_p, c_size_t]),
+    "svi_kl_quadrature": (svi_status, [svi_dist, svi_dist, c_double, c_double, c_size_t, _double_p]),
+    "svi_callback_model_options_init": (svi_status, [POINTER(svi_callback_model_options), c_uint32]),
+    "svi_model_new_callback": (svi_status, [POINTER(svi_model), POINTER(svi_callback_model_options)]),
+    "svi_model_new_distribution": (svi_status, [POINTER(svi_model), c_char_p, svi_dist]),
+    "svi_model_free": (svi_status, [svi_model]),
+    "svi_model_dim": (svi_status, [svi_model, _size_p]),
+    "svi_auto_normal_options_init": (svi_status, [POINTER(svi_auto_normal_options), c_uint32]),
+    "svi_guide_new_auto_normal": (svi_status, [POINTER(svi_guide), svi_model, POINTER(svi_auto_normal_options)]),
+    "svi_guide_free": (svi_status, [svi_guide]),
+    "svi_sgd_options_init": (svi_status, [POINTER(svi_sgd_options), c_uint32]),
+    "svi_optim_new_sgd": (svi_status, [POINTER(svi_optim), POINTER(svi_sgd_options)]),
+    "svi_adam_options_init": (svi_status, [POINTER(svi_adam_options), c_uint32]),
+    "svi_optim_new_adam": (svi_status, [POINTER(svi_optim), POINTER(svi_adam_options)]),
+    "svi_optim_free": (svi_status, [svi_optim]),
+    "svi_trace_elbo_options_init": (svi_status, [POINTER(svi_trace_elbo_options), c_uint32]),
+    "svi_elbo_new_trace": (svi_status, [POINTER(svi_elbo), POINTER(svi_trace_elbo_options)]),
+    "svi_elbo_free": (svi_status, [svi_elbo]),
+    "svi_svi_new": (svi_status, [POINTER(svi_svi), svi_model, svi_guide, svi_optim, svi_elbo]),
+    "svi_svi_free": (svi_status, [svi_svi]),
+    "svi_svi_init": (svi_status, [svi_svi, svi_key]),
+    "svi_svi_step": (svi_status, [svi_svi, _double_p]),
+    "svi_svi_run": (svi_status, [svi_svi, svi_key, c_size_t, _double_p, svi_progress_fn, c_void_p]),
+    "svi_svi_num_steps": (svi_status, [svi_svi, _size_p]),
+    "svi_svi_num_params": (svi_status, [svi_svi, _size_p]),
+    "svi_svi_param_name": (svi_status, [svi_svi, c_size_t, POINTER(c_char_p)]),
+    "svi_svi_get_param": (svi_status, [svi_svi, c_char_p, _double_p, c_size_t]),
+    "svi_svi_param_size": (svi_status, [svi_svi, c_char_p, _size_p]),
+}

@@ -1,0 +1,39 @@
+"""Conversions between NumPy arrays and the C interface's arrays."""
+
+import ctypes
+import operator
+
+import numpy as np
+
+from . import _capi
+
+
+class CArray:
+    """A float64 C-contiguous copy of an array-like and the svi_array describing it (kept alive together)."""
+
+    def __init__(self, value):
+        self.array = np.asarray(value, dtype=np.float64, order="C")
+        self._shape = (ctypes.c_size_t * self.array.ndim)(*self.array.shape)
+        self.struct = _capi.svi_array(
+            double_ptr(self.array),
+            self.array.ndim,
+            ctypes.cast(self._shape, ctypes.POINTER(ctypes.c_size_t)) if self.array.ndim else None,
+        )
+
+
+def double_ptr(array):
+    """A ``double *`` to a float64 C-contiguous NumPy array's data."""
+    return array.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
+
+
+def numpy_result(array):
+    """``array`` as NumPy returns results: a NumPy scalar when 0-dimensional."""
+    return array[()] if array.ndim == 0 else array
+
+
+def size(value, name):
+    """``value`` as a non-negative integer for a ``size_t`` argument (ctypes would wrap negatives)."""
+    value = operator.index(value)
+    if value < 0:
+        raise ValueError(f"{name} must be non-negative, got {value}")
+    return value

@@ -1,0 +1,271 @@
+"""Models, guides, ELBO objectives and stochastic variational inference."""
+
+import contextlib
+import ctypes
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _capi, _library
+from ._handle import Handle
+from ._marshal import double_ptr, size
+from .distributions import Distribution
+from .errors import SwiftVIError
+from .optim import Optimizer
+from .random import as_key
+
+
+class _PythonCallback:
+    """Runs a Python function inside a C callback, keeping any exception it raises for re-raising later."""
+
+    def __init__(self, function):
+        self.function = function
+        self.error = None
+
+    def take_error(self):
+        error, self.error = self.error, None
+        return error
+
+    def log_density(self, _user_data, num_points, dim, points, out_log_density, out_gradient):
+        try:
+            z = np.ctypeslib.as_array(points, shape=(num_points, dim)).copy()
+            log_density, gradient = self.function(z)
+            np.ctypeslib.as_array(out_log_density, shape=(num_points,))[:] = _exact_shape(
+                log_density, (num_points,), "log-density"
+            )
+            if out_gradient:
+                np.ctypeslib.as_array(out_gradient, shape=(num_points, dim))[:] = _exact_shape(
+                    gradient, (num_points, dim), "gradient"
+                )
+            return 0
+        except BaseException as error:
+            self.error = error
+            return 1
+
+    def progress(self, _user_data, step, loss):
+        try:
+            return 1 if self.function(step, loss) else 0
+        except BaseException as error:
+            self.error = error
+            return 1
+
+
+def _exact_shape(value, shape, what):
+    value = np.asarray(value, dtype=np.float64)
+    if value.shape != shape:
+        raise ValueError(f"the {what} has shape {value.shape}; expected {shape}")
+    return value
+
+
+@contextlib.contextmanager
+def _reraising(*callbacks):
+    """Re-raises the exception of a Python callback that made a library call fail.
+
+    The exception is raised as it is (its own ``__cause__`` kept); the
+    SwiftVIError of the failed call becomes its ``__context__``.
+    """
+    for callback in callbacks:
+        callback.take_error()
+    try:
+        yield
+    except SwiftVIError:
+        for callback in callbacks:
+            error = callback.take_error()
+            if error is not None:
+                raise error  # noqa: B904 - implicit chaining keeps the callback's own __cause__
+        raise
+
+
+class Model(Handle):
+    """An unnormalized log-density over named latent blocks, held by the library."""
+
+    _free_function = "svi_model_free"
+    _callbacks = ()
+
+    @property
+    def dim(self):
+        """The total latent dimension."""
+        dim = ctypes.c_size_t()
+        _library.call("svi_model_dim", self._handle, ctypes.byref(dim))
+        return dim.value
+
+
+class LogDensityModel(Model):
+    """A model whose log-density and gradient come from a batched Python function.
+
+    ``fn(z)`` receives an (S, D) float64 array of S points (the latent blocks of
+    ``latents``, a dict name -> size, laid out in order) and returns
+    ``(log_density, gradient)`` of shapes (S,) and (S, D). An exception raised
+    by ``fn`` makes the library call that invoked it fail, and is re-raised
+    from that call.
+    """
+
+    def __init__(self, fn, latents):
+        if not callable(fn):
+            raise TypeError("fn must be callable")
+        self.fn = fn
+        self.latents = {str(name): size(block, f"size of latent {name!r}") for name, block in latents.items()}
+        self._callback = _PythonCallback(fn)
+        self._callbacks = (self._callback,)
+        self._c_function = _capi.svi_log_density_fn(self._callback.log_density)
+        self._blocks = (_capi.svi_latent_block * len(self.latents))(
+            *(
+                _capi.svi_latent_block(name.encode(), block, _capi.SVI_CONSTRAINT_REAL)
+                for name, block in self.latents.items()
+            )
+        )
+        options = _capi.svi_callback_model_options()
+        _library.call("svi_callback_model_options_init", ctypes.byref(options), ctypes.sizeof(options))
+        options.latents = self._blocks
+        options.num_latents = len(self.latents)
+        options.log_density = self._c_function
+        handle = _capi.svi_model()
+        _library.call("svi_model_new_callback", ctypes.byref(handle), ctypes.byref(options))
+        self._own(handle.value)
+
+
+class DistributionModel(Model):
+    """A model whose log-density is that of ``dist`` (summed over its batch) at the latent ``site``."""
+
+    def __init__(self, dist, site="z"):
+        if not isinstance(dist, Distribution):
+            raise TypeError("dist must be a Distribution")
+        self.distribution = dist
+        self.site = site
+        handle = _capi.svi_model()
+        _library.call("svi_model_new_distribution", ctypes.byref(handle), site.encode(), dist.handle)
+        self._own(handle.value)
+
+
+class Guide(Handle):
+    """A variational family with learnable parameters, held by the library."""
+
+    _free_function = "svi_guide_free"
+
+
+class AutoNormal(Guide):
+    """A diagonal Normal guide over the model's latents, with parameters ``<site>_auto_loc`` and ``<site>_auto_scale``.
+
+    Initial locations are ``init_loc`` (model-dim values) when given, else
+    uniform on (-init_radius, init_radius); every initial scale is ``init_scale``.
+    """
+
+    def __init__(self, model, init_scale=0.1, init_loc=None, init_radius=2.0):
+        if not isinstance(model, Model):
+            raise TypeError("model must be a Model")
+        self.model = model
+        options = _capi.svi_auto_normal_options()
+        _library.call("svi_auto_normal_options_init", ctypes.byref(options), ctypes.sizeof(options))
+        options.init_scale = init_scale
+        options.init_radius = init_radius
+        if init_loc is not None:
+            init_loc = np.ascontiguousarray(init_loc, dtype=np.float64).reshape(-1)
+            options.init_loc = double_ptr(init_loc)
+            options.init_loc_len = init_loc.size
+        handle = _capi.svi_guide()
+        _library.call("svi_guide_new_auto_normal", ctypes.byref(handle), model.handle, ctypes.byref(options))
+        self._own(handle.value)
+
+
+class ELBO(Handle):
+    """An evidence lower bound, the objective SVI maximizes (by minimizing its negative)."""
+
+    _free_function = "svi_elbo_free"
+
+
+class Trace_ELBO(ELBO):
+    """The reparameterized Monte Carlo ELBO averaged over ``num_particles`` draws of the guide."""
+
+    def __init__(self, num_particles=1):
+        self.num_particles = size(num_particles, "num_particles")
+        options = _capi.svi_trace_elbo_options()
+        _library.call("svi_trace_elbo_options_init", ctypes.byref(options), ctypes.sizeof(options))
+        options.num_particles = self.num_particles
+        handle = _capi.svi_elbo()
+        _library.call("svi_elbo_new_trace", ctypes.byref(handle), ctypes.byref(options))
+        self._own(handle.value)
+
+
+class SVIRunResult(NamedTuple):
+    """The result of ``SVI.run``: final parameters (name -> array) and the loss of each step taken."""
+
+    params: dict
+    losses: np.ndarray
+
+
+class SVI(Handle):
+    """Stochastic variational inference: fits ``guide`` to ``model`` by minimizing ``loss`` with ``optim``.
+
+    Holds the state of the fit (parameters, optimizer state, key, step count).
+    A step that fails leaves that state as it was before the step.
+    """
+
+    _free_function = "svi_svi_free"
+
+    def __init__(self, model, guide, optim, loss):
+        parts = {"model": (model, Model), "guide": (guide, Guide), "optim": (optim, Optimizer), "loss": (loss, ELBO)}
+        for what, (value, kind) in parts.items():
+            if not isinstance(value, kind):
+                raise TypeError(f"{what} must be a {kind.__name__}, got {type(value).__name__}")
+        self.model, self.guide, self.optim, self.loss = model, guide, optim, loss
+        handle = _capi.svi_svi()
+        _library.call("svi_svi_new", ctypes.byref(handle), model.handle, guide.handle, optim.handle, loss.handle)
+        self._own(handle.value)
+
+    def init(self, seed=0):
+        """(Re-)initializes the parameters and optimizer state from ``seed`` (an int or PRNGKey)."""
+        with _reraising(*self.model._callbacks):
+            _library.call("svi_svi_init", self._handle, as_key(seed))
+
+    def step(self):
+        """Takes one optimization step and returns its loss (the negative ELBO estimate)."""
+        loss = ctypes.c_double()
+        with _reraising(*self.model._callbacks):
+            _library.call("svi_svi_step", self._handle, ctypes.byref(loss))
+        return loss.value
+
+    def run(self, num_steps, seed=0, progress=None):
+        """Initializes from ``seed`` and takes ``num_steps`` steps; returns an SVIRunResult.
+
+        ``progress(step, loss)`` is called after each step (steps count from 1);
+        returning True stops the run early, and the result then holds the
+        steps actually kept.
+        """
+        losses = np.full(size(num_steps, "num_steps"), np.nan)
+        callbacks = self.model._callbacks
+        c_progress = _capi.svi_progress_fn()
+        if progress is not None:
+            progress_callback = _PythonCallback(progress)
+            callbacks += (progress_callback,)
+            c_progress = _capi.svi_progress_fn(progress_callback.progress)
+        try:
+            with _reraising(*callbacks):
+                _library.call(
+                    "svi_svi_run", self._handle, as_key(seed), losses.size, double_ptr(losses), c_progress, None
+                )
+        except SwiftVIError as error:
+            if error.status != _capi.SVI_E_STOPPED:
+                raise
+        return SVIRunResult(self.get_params(), losses[: self.num_steps].copy())
+
+    @property
+    def num_steps(self):
+        """The number of steps taken since initialization."""
+        steps = ctypes.c_size_t()
+        _library.call("svi_svi_num_steps", self._handle, ctypes.byref(steps))
+        return steps.value
+
+    def get_params(self):
+        """The guide's parameters in their constrained space, as a dict name -> float64 array."""
+        count = ctypes.c_size_t()
+        _library.call("svi_svi_num_params", self._handle, ctypes.byref(count))
+        params = {}
+        for index in range(count.value):
+            name = ctypes.c_char_p()
+            _library.call("svi_svi_param_name", self._handle, index, ctypes.byref(name))
+            param_size = ctypes.c_size_t()
+            _library.call("svi_svi_param_size", self._handle, name.value, ctypes.byref(param_size))
+            value = np.empty(param_size.value)
+            _library.call("svi_svi_get_param", self._handle, name.value, double_ptr(value), value.size)
+            params[name.value.decode()] = value
+        return params
