@@ -233,7 +233,7 @@ svi_status svi_kl_monte_carlo(svi_dist p, svi_dist q, size_t num_samples,
 
 /** KL(p ‖ q) of two scalar univariate continuous distributions, integrated
  *  over [low, high] by the composite 8-point Gauss–Legendre rule with
- *  `num_points` nodes in all (rounded up to a multiple of 8; at least 8). */
+ *  `num_points` nodes in all (at least 1; rounded up to a multiple of 8). */
 svi_status svi_kl_quadrature(svi_dist p, svi_dist q, double low, double high,
                              size_t num_points, double *out);
 

@@ -90,7 +90,7 @@ enum Registry {
         let index = Int(handle & 0xFFFF_FFFF) - 1
         let generation = (handle >> 32) & generationMask
         guard index >= 0, index < s.entries.count, s.generations[index] == generation,
-              let entry = s.entries[index]
+              let entry = s.entries[index], handle >> 56 == entry.kind.rawValue
         else {
             throw ABIFailure(status: SVI_E_STALE_HANDLE,
                              message: "handle \(handle) is stale: it was freed or never issued")
