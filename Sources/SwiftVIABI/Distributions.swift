@@ -56,8 +56,7 @@ private let families: [String: @Sendable (inout NamedParameters) throws -> any D
 @c @implementation
 public func svi_dist_new(_ out: UnsafeMutablePointer<svi_dist>?, _ family: UnsafePointer<CChar>?,
                          _ params: UnsafePointer<svi_named_array>?, _ num_params: Int) -> svi_status {
-    abiCall("svi_dist_new") {
-        let out = try Marshal.required(out, "out")
+    Marshal.create("svi_dist_new", out, .distribution) {
         let name = try Marshal.string(family, "family")
         guard let make = families[name] else {
             throw ABIFailure.invalid("unknown family '\(name)'; known: \(families.keys.sorted().joined(separator: ", "))")
@@ -65,21 +64,20 @@ public func svi_dist_new(_ out: UnsafeMutablePointer<svi_dist>?, _ family: Unsaf
         var parameters = try NamedParameters(family: name, params, count: num_params)
         let dist = try make(&parameters)
         try parameters.finish()
-        out.pointee = try Registry.insert(dist, kind: .distribution)
+        return dist
     }
 }
 
 @c @implementation
 public func svi_mixture_same_family_new(_ out: UnsafeMutablePointer<svi_dist>?, _ mixing: svi_dist,
                                         _ components: svi_dist) -> svi_status {
-    abiCall("svi_mixture_same_family_new") {
-        let out = try Marshal.required(out, "out")
+    Marshal.create("svi_mixture_same_family_new", out, .distribution) {
         let mixture = try Registry.lookup(mixing, .distribution, as: (any Distribution).self)
         guard let categorical = mixture as? Categorical else {
             throw ABIFailure.invalid("mixing must be a Categorical; got \(mixture.familyName)")
         }
         let parts = try Registry.lookup(components, .distribution, as: (any Distribution).self)
-        out.pointee = try Registry.insert(try MixtureSameFamily(mixture: categorical, components: parts), kind: .distribution)
+        return try MixtureSameFamily(mixture: categorical, components: parts)
     }
 }
 

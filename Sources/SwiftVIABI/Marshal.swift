@@ -81,10 +81,38 @@ enum Marshal {
     }
 
     /// Throws unless an option struct's `struct_size` is the size this library knows.
-    static func structSize<T>(_ size: UInt32, _ type: T.Type, _ name: String) throws {
+    private static func structSize<T>(_ size: UInt32, _ type: T.Type) throws {
         guard Int(size) == MemoryLayout<T>.size else {
             throw ABIFailure(status: SVI_E_VERSION_MISMATCH,
-                             message: "\(name).struct_size is \(size); this library knows \(MemoryLayout<T>.size)")
+                             message: "\(T.self).struct_size is \(size); this library knows \(MemoryLayout<T>.size)")
+        }
+    }
+
+    /// The option struct at `opts`, whose leading `struct_size` must be one this library knows.
+    static func options<T>(_ opts: UnsafePointer<T>?) throws -> T {
+        let opts = try required(opts, "opts")
+        try structSize(UnsafeRawPointer(opts).load(as: UInt32.self), T.self)
+        return opts.pointee
+    }
+
+    /// Fills the option struct at `opts` with `defaults` (whose `struct_size` is
+    /// `size`), the body of every `*_options_init`.
+    static func initOptions<T>(_ function: String, _ opts: UnsafeMutablePointer<T>?, _ size: UInt32,
+                               _ defaults: T) -> svi_status {
+        abiCall(function) {
+            let opts = try required(opts, "opts")
+            try structSize(size, T.self)
+            opts.pointee = defaults
+        }
+    }
+
+    /// Makes an object with `make` and writes its new handle to `out`, the body
+    /// of every constructor.
+    static func create(_ function: String, _ out: UnsafeMutablePointer<UInt64>?, _ kind: HandleKind,
+                       _ make: () throws -> Any) -> svi_status {
+        abiCall(function) {
+            let out = try required(out, "out")
+            out.pointee = try Registry.insert(try make(), kind: kind)
         }
     }
 

@@ -4,12 +4,9 @@ import SwiftVI
 @c @implementation
 public func svi_callback_model_options_init(_ opts: UnsafeMutablePointer<svi_callback_model_options>?,
                                             _ struct_size: UInt32) -> svi_status {
-    abiCall("svi_callback_model_options_init") {
-        let opts = try Marshal.required(opts, "opts")
-        try Marshal.structSize(struct_size, svi_callback_model_options.self, "svi_callback_model_options")
-        opts.pointee = svi_callback_model_options(struct_size: struct_size, latents: nil, num_latents: 0,
-                                                  log_density: nil, user_data: nil)
-    }
+    Marshal.initOptions("svi_callback_model_options_init", opts, struct_size,
+                        svi_callback_model_options(struct_size: struct_size, latents: nil, num_latents: 0,
+                                                   log_density: nil, user_data: nil))
 }
 
 /// The latent blocks a caller described.
@@ -29,15 +26,13 @@ private func latentBlocks(_ blocks: UnsafePointer<svi_latent_block>?, _ count: I
 @c @implementation
 public func svi_model_new_callback(_ out: UnsafeMutablePointer<svi_model>?,
                                    _ opts: UnsafePointer<svi_callback_model_options>?) -> svi_status {
-    abiCall("svi_model_new_callback") {
-        let out = try Marshal.required(out, "out")
-        let o = try Marshal.required(opts, "opts").pointee
-        try Marshal.structSize(o.struct_size, svi_callback_model_options.self, "svi_callback_model_options")
+    Marshal.create("svi_model_new_callback", out, .model) {
+        let o = try Marshal.options(opts)
         let function = try Marshal.required(o.log_density, "opts.log_density")
         let latents = try latentBlocks(o.latents, o.num_latents)
         let dim = latents.reduce(0) { $0 + $1.size }
         let user = o.user_data
-        let model = try CallbackModel(latents: latents) { points, count in
+        return try CallbackModel(latents: latents) { points, count in
             var values = [Double](repeating: .nan, count: count)
             var gradient = [Double](repeating: .nan, count: count * dim)
             let code = points.withUnsafeBufferPointer { x in
@@ -50,17 +45,14 @@ public func svi_model_new_callback(_ out: UnsafeMutablePointer<svi_model>?,
             guard code == 0 else { throw SVIError.callbackFailed("the log-density callback returned \(code)") }
             return (values, gradient)
         }
-        out.pointee = try Registry.insert(model, kind: .model)
     }
 }
 
 @c @implementation
 public func svi_model_new_distribution(_ out: UnsafeMutablePointer<svi_model>?, _ site: UnsafePointer<CChar>?,
                                        _ dist: svi_dist) -> svi_status {
-    abiCall("svi_model_new_distribution") {
-        let out = try Marshal.required(out, "out")
-        let model = try DistributionModel(site: Marshal.string(site, "site"), distribution: distribution(dist))
-        out.pointee = try Registry.insert(model, kind: .model)
+    Marshal.create("svi_model_new_distribution", out, .model) {
+        try DistributionModel(site: Marshal.string(site, "site"), distribution: distribution(dist))
     }
 }
 

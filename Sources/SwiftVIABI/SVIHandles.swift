@@ -32,13 +32,11 @@ private func run(_ handle: svi_svi) throws -> SVIRun { try Registry.lookup(handl
 @c @implementation
 public func svi_svi_new(_ out: UnsafeMutablePointer<svi_svi>?, _ model: svi_model, _ guide: svi_guide,
                         _ optim: svi_optim, _ elbo: svi_elbo) -> svi_status {
-    abiCall("svi_svi_new") {
-        let out = try Marshal.required(out, "out")
-        let svi = try SVI(model: Registry.lookup(model, .model, as: (any LogDensityModel).self),
+    Marshal.create("svi_svi_new", out, .svi) {
+        SVIRun(try SVI(model: Registry.lookup(model, .model, as: (any LogDensityModel).self),
                           guide: Registry.lookup(guide, .guide, as: (any Guide).self),
                           optimizer: Registry.lookup(optim, .optimizer, as: (any Optimizer).self),
-                          loss: Registry.lookup(elbo, .elbo, as: (any ELBO).self))
-        out.pointee = try Registry.insert(SVIRun(svi), kind: .svi)
+                          loss: Registry.lookup(elbo, .elbo, as: (any ELBO).self)))
     }
 }
 
