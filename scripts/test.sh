@@ -13,4 +13,4 @@ cmake --build build
 ctest --test-dir build --output-on-failure
 
 python3 -m pip install --quiet -e bindings/python
-python3 -m pytest bindings/python/tests
+SWIFTVI_LIBRARY="$PWD/build/libswiftvi.so" python3 -m pytest bindings/python/tests

@@ -7,12 +7,12 @@ enum HandleKind: UInt64, CaseIterable {
 
     var name: String {
         switch self {
-        case .distribution: "distribution"
-        case .model: "model"
-        case .guide: "guide"
-        case .optimizer: "optimizer"
-        case .elbo: "ELBO"
-        case .svi: "SVI"
+        case .distribution: "a distribution"
+        case .model: "a model"
+        case .guide: "a guide"
+        case .optimizer: "an optimizer"
+        case .elbo: "an ELBO"
+        case .svi: "an SVI"
         }
     }
 }
@@ -65,7 +65,7 @@ enum Registry {
         let entry = try slots.withLock { s in try live(s, handle) }
         guard entry.kind == kind, let object = entry.object as? T else {
             throw ABIFailure(status: SVI_E_WRONG_HANDLE_KIND,
-                             message: "handle \(handle) names a \(entry.kind.name), not a \(kind.name)")
+                             message: "handle \(handle) names \(entry.kind.name), not \(kind.name)")
         }
         return object
     }
@@ -77,7 +77,7 @@ enum Registry {
             let entry = try live(s, handle)
             guard entry.kind == kind else {
                 throw ABIFailure(status: SVI_E_WRONG_HANDLE_KIND,
-                                 message: "handle \(handle) names a \(entry.kind.name), not a \(kind.name)")
+                                 message: "handle \(handle) names \(entry.kind.name), not \(kind.name)")
             }
             let index = Int(handle & 0xFFFF_FFFF) - 1
             s.entries[index] = nil

@@ -95,3 +95,17 @@ import Testing
         #expect(broadcastShapes([[1], [2, 1], [3]]) == [2, 3])
     }
 }
+
+@Suite struct TapeLifetimeTests {
+    @Test func aTapeIsFreedAfterAnEvaluation() throws {
+        weak var freed: Tape?
+        do {
+            let tape = Tape()
+            freed = tape
+            let x = tape.variable(Tensor([0.3, 1.2]))
+            let y = try (Normal(loc: x, scale: x.softplus()).logProb(Tensor([0.1, 0.2])) * x / x.exp()).logSumExp(alongAxis: 0)
+            _ = tape.gradient(of: y, wrt: [x])
+        }
+        #expect(freed == nil)
+    }
+}

@@ -25,9 +25,10 @@ extension Tensor {
         for i in 0..<n {
             (values[i], da[i], db[i]) = f(a.scalars[oa?[i] ?? i], b.scalars[ob?[i] ?? i])
         }
+        let (na, nb) = (a.count, b.count)  // the pullback must not capture the operands, which hold the tape
         return result(shape, values, [a, b]) { g in
-            [unbroadcast(zip(g, da).map(*), oa, count: a.count),
-             unbroadcast(zip(g, db).map(*), ob, count: b.count)]
+            [unbroadcast(zip(g, da).map(*), oa, count: na),
+             unbroadcast(zip(g, db).map(*), ob, count: nb)]
         }
     }
 
@@ -46,10 +47,11 @@ extension Tensor {
         for i in 0..<n {
             (values[i], da[i], db[i], dc[i]) = f(a.scalars[oa?[i] ?? i], b.scalars[ob?[i] ?? i], c.scalars[oc?[i] ?? i])
         }
+        let (na, nb, nc) = (a.count, b.count, c.count)
         return result(shape, values, [a, b, c]) { g in
-            [unbroadcast(zip(g, da).map(*), oa, count: a.count),
-             unbroadcast(zip(g, db).map(*), ob, count: b.count),
-             unbroadcast(zip(g, dc).map(*), oc, count: c.count)]
+            [unbroadcast(zip(g, da).map(*), oa, count: na),
+             unbroadcast(zip(g, db).map(*), ob, count: nb),
+             unbroadcast(zip(g, dc).map(*), oc, count: nc)]
         }
     }
 
