@@ -14,11 +14,15 @@
  *    freed or forged handle is reported as SVI_E_STALE_HANDLE, and a handle of
  *    another kind as SVI_E_WRONG_HANDLE_KIND; neither crashes the caller.
  *    Every *_new has one *_free; freeing the null handle 0 is a no-op, and
- *    freeing a handle twice returns SVI_E_STALE_HANDLE.
+ *    freeing a handle twice returns SVI_E_STALE_HANDLE, as does passing 0
+ *    where an object is needed.
  *  - Option structs begin with uint32_t struct_size. Call the matching *_init
  *    with sizeof(struct) to fill in defaults before changing fields.
  *  - Arrays are row-major doubles. Where a function takes a length, a mismatch
- *    is reported as SVI_E_SHAPE_MISMATCH, never read or written past.
+ *    is reported as SVI_E_SHAPE_MISMATCH, never read or written past. An array
+ *    of more than SVI_MAX_NDIM dimensions, or a count or index out of range,
+ *    is SVI_E_INVALID_ARGUMENT. Out-pointers are required (SVI_E_NULL_POINTER)
+ *    unless documented as optional.
  *  - Thread safety: every function may be called from any thread. Distribution
  *    handles are immutable and may be shared between threads. A model, guide,
  *    optimizer, ELBO or SVI handle may be used by one thread at a time.
