@@ -28,11 +28,6 @@ public struct Tensor {
     /// A vector.
     public init(_ values: [Double]) { self.init(shape: [values.count], scalars: values) }
 
-    /// A tensor of the given shape filled with `value`.
-    public init(repeating value: Double, shape: [Int]) {
-        self.init(shape: shape, scalars: [Double](repeating: value, count: shape.reduce(1, *)))
-    }
-
     /// The number of elements.
     public var count: Int { scalars.count }
     /// The number of dimensions.

@@ -3,17 +3,14 @@
 public struct DistributionModel: LogDensityModel {
     public let site: String
     public let distribution: any Distribution
+    public let latents: [LatentBlock]
 
-    /// Throws when `site` is empty.
+    /// Throws when `site` is empty or the distribution has no elements.
     public init(site: String, distribution: any Distribution) throws {
-        let size = (distribution.batchShape + distribution.eventShape).reduce(1, *)
-        try validateLatents([LatentBlock(name: site, size: size)])
+        latents = [LatentBlock(name: site, size: (distribution.batchShape + distribution.eventShape).reduce(1, *))]
+        try validateLatents(latents)
         self.site = site
         self.distribution = distribution
-    }
-
-    public var latents: [LatentBlock] {
-        [LatentBlock(name: site, size: (distribution.batchShape + distribution.eventShape).reduce(1, *))]
     }
 
     public func logDensity(_ points: Tensor) throws -> Tensor {
