@@ -44,8 +44,16 @@ struct NamedParameters {
     }
 }
 
-/// The families svi_dist_new makes, by name.
-private let families: [String: @Sendable (inout NamedParameters) throws -> any Distribution] = [
+/// Makes a distribution from its named parameters.
+typealias FamilyMaker = @Sendable (inout NamedParameters) throws -> any Distribution
+
+/// The families svi_dist_new makes, by name; each group lives in its own `…Families.swift`.
+private let families: [String: FamilyMaker] = Dictionary(
+    uniqueKeysWithValues: Array(normalFamilies) + Array(elementaryFamilies) + Array(gammaFamilies)
+        + Array(multivariateFamilies))
+
+/// Normal and Categorical.
+private let normalFamilies: [String: FamilyMaker] = [
     "Normal": { p in try Normal(loc: p.take("loc"), scale: p.take("scale")) },
     "Categorical": { p in
         let (name, value) = try p.takeOne(of: ["probs", "logits"])

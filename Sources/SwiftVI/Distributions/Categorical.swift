@@ -42,6 +42,7 @@ public struct Categorical: Distribution {
     public var familyName: String { "Categorical" }
     public var batchShape: [Int] { Array(logits.shape.dropLast()) }
     public var eventShape: [Int] { [] }
+    public var support: Constraint { .integerInterval(low: 0, high: Tensor(Double(categoryCount - 1))) }
     public var hasReparameterizedSample: Bool { false }
     /// The number of categories.
     public var categoryCount: Int { logits.shape.last! }

@@ -12,6 +12,8 @@ public protocol Distribution {
     var batchShape: [Int] { get }
     /// The shape of one draw.
     var eventShape: [Int] { get }
+    /// The values the distribution puts mass on.
+    var support: Constraint { get }
     /// Whether `sample` is differentiable with respect to the parameters.
     var hasReparameterizedSample: Bool { get }
     /// Log-density (or log-mass); -inf outside the support.

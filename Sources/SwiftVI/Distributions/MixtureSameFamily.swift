@@ -23,6 +23,7 @@ public struct MixtureSameFamily: Distribution {
 
     public var familyName: String { "MixtureSameFamily" }
     public var eventShape: [Int] { components.eventShape }
+    public var support: Constraint { components.support }
     public var hasReparameterizedSample: Bool { false }
 
     /// Mixture weights as log-probabilities with one axis per event dimension appended.

@@ -18,6 +18,7 @@ public struct Normal: Distribution {
 
     public var familyName: String { "Normal" }
     public var eventShape: [Int] { [] }
+    public var support: Constraint { .real }
     public var hasReparameterizedSample: Bool { true }
 
     public func logProb(_ value: Tensor) throws -> Tensor {

@@ -1,27 +1,28 @@
 /// Analytic Kullback–Leibler divergences KL(p ‖ q), registered by family pair.
+///
+/// Rules live beside the families they concern (one `…KL.swift` file per group)
+/// and are collected in `KLRegistry.rules`.
 public enum KLRegistry {
     /// Computes KL(p ‖ q) for one pair of families.
     public typealias Rule = @Sendable (any Distribution, any Distribution) throws -> Tensor
 
-    private struct Pair: Hashable {
+    struct Pair: Hashable {
         let p: ObjectIdentifier, q: ObjectIdentifier
     }
 
-    private static let rules: [Pair: Rule] = [
-        Pair(p: ObjectIdentifier(Normal.self), q: ObjectIdentifier(Normal.self)): { p, q in
-            normalNormal(p as! Normal, q as! Normal)
-        },
-    ]
+    /// A rule for distributions of types `P` and `Q`.
+    static func pair<P: Distribution, Q: Distribution>(
+        _: P.Type, _: Q.Type, _ rule: @escaping @Sendable (P, Q) throws -> Tensor
+    ) -> (Pair, Rule) {
+        (Pair(p: ObjectIdentifier(P.self), q: ObjectIdentifier(Q.self)), { p, q in try rule(p as! P, q as! Q) })
+    }
+
+    private static let rules: [Pair: Rule] = Dictionary(
+        uniqueKeysWithValues: normalKLRules + elementaryKLRules + gammaKLRules + multivariateKLRules + transformedKLRules)
 
     /// The rule for the families of `p` and `q`, if one is registered.
     static func rule(_ p: any Distribution, _ q: any Distribution) -> Rule? {
         rules[Pair(p: ObjectIdentifier(type(of: p)), q: ObjectIdentifier(type(of: q)))]
-    }
-
-    private static func normalNormal(_ p: Normal, _ q: Normal) -> Tensor {
-        let ratio = p.scale / q.scale
-        let shift = (p.loc - q.loc) / q.scale
-        return 0.5 * (ratio.squared() + shift.squared() - 1) - ratio.log()
     }
 }
 

@@ -10,15 +10,8 @@ from . import optim, random
 from ._capi import SVI_ABI_VERSION
 from ._library import lib as _lib
 from ._version import __version__
-from .distributions import (
-    Categorical,
-    Distribution,
-    MixtureSameFamily,
-    Normal,
-    kl_divergence,
-    kl_monte_carlo,
-    kl_quadrature,
-)
+from . import distributions
+from .distributions import *  # noqa: F401,F403  (every family, by its NumPyro name)
 from .errors import LibraryLoadError, Status, SwiftVIError
 from .infer import (
     ELBO,
@@ -49,26 +42,20 @@ __all__ = [
     "SVI",
     "SVIRunResult",
     "AutoNormal",
-    "Categorical",
-    "Distribution",
     "DistributionModel",
     "ELBO",
     "Guide",
     "LibraryLoadError",
     "LogDensityModel",
-    "MixtureSameFamily",
     "Model",
-    "Normal",
     "PRNGKey",
     "Status",
     "SwiftVIError",
     "Trace_ELBO",
     "__version__",
     "abi_version",
-    "kl_divergence",
-    "kl_monte_carlo",
-    "kl_quadrature",
     "library_version",
     "optim",
+    *distributions.__all__,
     "random",
 ]

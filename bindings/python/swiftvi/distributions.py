@@ -184,3 +184,22 @@ def kl_quadrature(p, q, low, high, num_points=1024):
     out = ctypes.c_double()
     _library.call("svi_kl_quadrature", p.handle, q.handle, low, high, size(num_points, "num_points"), ctypes.byref(out))
     return out.value
+
+
+from . import _elementary, _gamma_based, _multivariate  # noqa: E402  (they subclass Distribution)
+from ._elementary import *  # noqa: E402,F401,F403
+from ._gamma_based import *  # noqa: E402,F401,F403
+from ._multivariate import *  # noqa: E402,F401,F403
+
+__all__ = [
+    "Distribution",
+    "Normal",
+    "Categorical",
+    "MixtureSameFamily",
+    "kl_divergence",
+    "kl_monte_carlo",
+    "kl_quadrature",
+    *_elementary.__all__,
+    *_gamma_based.__all__,
+    *_multivariate.__all__,
+]

@@ -193,3 +193,18 @@ def test_distributions_work_as_context_managers():
     with swiftvi.Normal(0.0, 1.0) as d:
         assert np.isfinite(d.log_prob(0.0))
     assert d.closed
+
+
+def test_normal_against_scipy_at_random_parameters(rng):
+    from scipy_check import NUM_DRAWS, check_against_scipy
+
+    loc, scale = rng.normal(0, 3, NUM_DRAWS), np.exp(rng.normal(0, 1, NUM_DRAWS))
+    values = loc + scale * rng.normal(0, 2, (20, NUM_DRAWS))
+    check_against_scipy(swiftvi.Normal(loc, scale), stats.norm(loc, scale), values, rtol=1e-12, atol=1e-300,
+                        tolerances={"icdf": (1e-12, 1e-12 * scale.max())}, rng=rng)
+
+
+def test_normal_draws_pass_goodness_of_fit():
+    from scipy_check import check_sampling
+
+    check_sampling(swiftvi.Normal(1.5, 0.3), stats.norm(1.5, 0.3), seed=7)

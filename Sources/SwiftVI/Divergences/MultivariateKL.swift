@@ -1,0 +1,2 @@
+/// KL rules between the multivariate normal families.
+let multivariateKLRules: [(KLRegistry.Pair, KLRegistry.Rule)] = []

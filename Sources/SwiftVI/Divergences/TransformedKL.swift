@@ -1,0 +1,2 @@
+/// KL rules between transformed distributions.
+let transformedKLRules: [(KLRegistry.Pair, KLRegistry.Rule)] = []

@@ -1,0 +1,2 @@
+/// The elementary families svi_dist_new makes, by name.
+let elementaryFamilies: [String: FamilyMaker] = [:]

@@ -1,0 +1,3 @@
+"""Univariate families with elementary densities, discrete families, Delta and Independent."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Multivariate normal families."""
+
+__all__ = []
