@@ -49,7 +49,7 @@ typealias FamilyMaker = @Sendable (inout NamedParameters) throws -> any Distribu
 
 /// The families svi_dist_new makes, by name; each group lives in its own `…Families.swift`.
 private let families: [String: FamilyMaker] = Dictionary(
-    uniqueKeysWithValues: Array(normalFamilies) + Array(elementaryFamilies) + Array(gammaFamilies)
+    uniqueKeysWithValues: Array(normalFamilies) + Array(elementaryFamilies) + Array(discreteFamilies) + Array(gammaFamilies)
         + Array(multivariateFamilies))
 
 /// Normal and Categorical.

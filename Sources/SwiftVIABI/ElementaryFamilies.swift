@@ -1,2 +1,2 @@
-/// The elementary families svi_dist_new makes, by name.
+/// The univariate continuous families with elementary densities, which svi_dist_new makes by name.
 let elementaryFamilies: [String: FamilyMaker] = [:]

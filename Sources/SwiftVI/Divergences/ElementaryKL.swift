@@ -1,2 +1,2 @@
-/// KL rules between the elementary families (univariate closed forms, discrete families, Delta, Independent).
+/// KL rules between the elementary families (univariate continuous closed forms).
 let elementaryKLRules: [(KLRegistry.Pair, KLRegistry.Rule)] = []

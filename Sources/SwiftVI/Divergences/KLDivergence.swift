@@ -18,7 +18,7 @@ public enum KLRegistry {
     }
 
     private static let rules: [Pair: Rule] = Dictionary(
-        uniqueKeysWithValues: normalKLRules + elementaryKLRules + gammaKLRules + multivariateKLRules + transformedKLRules)
+        uniqueKeysWithValues: normalKLRules + elementaryKLRules + discreteKLRules + gammaKLRules + multivariateKLRules + transformedKLRules)
 
     /// The rule for the families of `p` and `q`, if one is registered.
     static func rule(_ p: any Distribution, _ q: any Distribution) -> Rule? {

@@ -1,3 +1,3 @@
-"""Univariate families with elementary densities, discrete families, Delta and Independent."""
+"""Univariate continuous families with elementary densities."""
 
 __all__ = []

@@ -186,7 +186,8 @@ def kl_quadrature(p, q, low, high, num_points=1024):
     return out.value
 
 
-from . import _elementary, _gamma_based, _multivariate  # noqa: E402  (they subclass Distribution)
+from . import _discrete, _elementary, _gamma_based, _multivariate  # noqa: E402  (they subclass Distribution)
+from ._discrete import *  # noqa: E402,F401,F403
 from ._elementary import *  # noqa: E402,F401,F403
 from ._gamma_based import *  # noqa: E402,F401,F403
 from ._multivariate import *  # noqa: E402,F401,F403
@@ -199,6 +200,7 @@ __all__ = [
     "kl_divergence",
     "kl_monte_carlo",
     "kl_quadrature",
+    *_discrete.__all__,
     *_elementary.__all__,
     *_gamma_based.__all__,
     *_multivariate.__all__,

@@ -1,0 +1,3 @@
+"""Discrete families (Bernoulli, Binomial, Poisson, Geometric, NegativeBinomial) and the Delta and Independent wrappers."""
+
+__all__ = []
