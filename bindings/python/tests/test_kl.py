@@ -81,3 +81,21 @@ def test_quadrature_kl_agrees_with_scipy():
 def test_quadrature_kl_of_normals_matches_the_closed_form():
     value = swiftvi.kl_quadrature(swiftvi.Normal(0.3, 0.8), swiftvi.Normal(-0.5, 1.7), -15.0, 15.0, num_points=1024)
     assert abs(value - normal_kl(0.3, 0.8, -0.5, 1.7)) < 1e-10
+
+
+def test_seed_003_mixture_kl_by_quadrature_and_sampling():
+    """KL(0.4·N(−1, 0.75) + 0.6·N(4, 0.5) ‖ N(0, 1)), which seed 003 puts at ≈ 4.5455."""
+    weights, locs, scales = np.array([0.4, 0.6]), np.array([-1.0, 4.0]), np.array([0.75, 0.5])
+    p = swiftvi.MixtureSameFamily(swiftvi.Categorical(probs=weights), swiftvi.Normal(locs, scales))
+    q = swiftvi.Normal(0.0, 1.0)
+
+    def log_p(x):
+        return np.logaddexp(*(np.log(w) + stats.norm.logpdf(x, m, s) for w, m, s in zip(weights, locs, scales)))
+
+    truth, _ = integrate.quad(
+        lambda x: np.exp(log_p(x)) * (log_p(x) - stats.norm.logpdf(x)), -12.0, 14.0, epsabs=1e-13, limit=200
+    )
+    assert abs(truth - 4.5455) < 1e-3
+    assert abs(swiftvi.kl_quadrature(p, q, -12.0, 14.0, num_points=2048) - truth) < 1e-8
+    estimate, standard_error = swiftvi.kl_monte_carlo(p, q, num_samples=1_000_000, seed=3)
+    assert abs(estimate - truth) < 4 * standard_error
