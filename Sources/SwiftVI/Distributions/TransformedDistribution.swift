@@ -62,11 +62,11 @@ public struct TransformedDistribution: Distribution {
         var jacobians = [Tensor]()
         for t in transforms.reversed() {
             let x = try t.inverse(y)
-            jacobians.append(try t.logAbsDetJacobian(x, y).summingRightmost(max(eventDim - t.codomain.eventDim, 0)))
+            jacobians.append(try t.logAbsDetJacobian(x, y).summingRightmost(eventDim - t.codomain.eventDim))
             eventDim += t.domain.eventDim - t.codomain.eventDim
             y = x
         }
-        var result = try base.logProb(y).summingRightmost(max(eventDim - base.eventShape.count, 0))
+        var result = try base.logProb(y).summingRightmost(eventDim - base.eventShape.count)
         for j in jacobians {
             guard broadcastShapes(result.shape, j.shape) != nil else {
                 throw SVIError.shapeMismatch("TransformedDistribution: log-determinant of shape \(j.shape) does not fit \(result.shape)")
@@ -143,6 +143,9 @@ public struct TransformedDistribution: Distribution {
         let inside = Tensor.map(baseCDF, sign) { f, s in s > 0 ? (f, 1, 0) : (1 - f, -1, 0) }
         // Outside the support: 0 below it, 1 above it.
         let (low, high) = supportEnds
+        guard broadcastShapes([inside.shape, value.shape, low.shape, high.shape]) != nil else {
+            throw SVIError.shapeMismatch("TransformedDistribution: a value of shape \(value.shape) does not fit the support's bounds")
+        }
         return Tensor.map(Tensor.map(inside, value.detached, low) { f, y, a in y < a ? (0, 0, 0, 0) : (f, 1, 0, 0) },
                           value.detached, high) { f, y, b in y > b ? (1, 0, 0, 0) : (f, 1, 0, 0) }
     }

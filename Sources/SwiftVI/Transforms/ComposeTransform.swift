@@ -58,7 +58,7 @@ public struct ComposeTransform: Transform {
         var value = x, eventDim = inputEventDim
         for (i, part) in parts.enumerated() {
             let next = i == parts.count - 1 ? y : try part.forward(value)
-            let extra = max(eventDim - part.domain.eventDim, 0)
+            let extra = eventDim - part.domain.eventDim
             let term = try part.logAbsDetJacobian(value, next).summingRightmost(extra)
             if let sum = total {
                 _ = try broadcastShape([sum.shape, term.shape])
@@ -66,7 +66,7 @@ public struct ComposeTransform: Transform {
             } else {
                 total = term
             }
-            eventDim = part.codomain.eventDim + extra
+            eventDim = part.codomain.eventDim + max(extra, 0)
             value = next
         }
         return total!

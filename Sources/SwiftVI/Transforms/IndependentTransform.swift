@@ -31,7 +31,7 @@ public struct IndependentTransform: Transform {
     public func logAbsDetJacobian(_ x: Tensor, _ y: Tensor) throws -> Tensor {
         _ = try forwardShape(x.shape)
         let inner = try base.logAbsDetJacobian(x, y)
-        return inner.summingRightmost(min(reinterpretedDims, inner.rank))
+        return inner.summingRightmost(reinterpretedDims)
     }
 
     public func forwardShape(_ shape: [Int]) throws -> [Int] {

@@ -83,9 +83,9 @@ extension Transform {
 }
 
 extension Tensor {
-    /// The sums over the rightmost `count` dimensions.
+    /// The sums over the rightmost `count` dimensions (all of them when there are fewer).
     func summingRightmost(_ count: Int) -> Tensor {
-        (0..<count).reduce(self) { t, _ in t.sum(alongAxis: -1) }
+        (0..<min(max(count, 0), rank)).reduce(self) { t, _ in t.sum(alongAxis: -1) }
     }
 
     /// A tensor of zeros with `shape`, not recorded.
