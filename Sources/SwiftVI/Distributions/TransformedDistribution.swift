@@ -15,7 +15,9 @@ import RealModule
 /// they follow from the base's); otherwise they throw `notImplemented`. `cdf`
 /// and `icdf` are available when the base is univariate and every transform
 /// is elementwise and monotone (Identity, Exp, Softplus, Sigmoid, Tanh,
-/// Affine, Power and their inverses and compositions).
+/// Affine, Power and their inverses and compositions); for a decreasing chain
+/// the cdf is 1 - F(x), accurate in absolute rather than relative terms in its
+/// lower tail.
 public struct TransformedDistribution: Distribution {
     public let base: any Distribution
     public let transforms: [any Transform]
