@@ -1,11 +1,8 @@
 import CSwiftVI
 import SwiftVI
 
-/// Makes a transform from its named parameters.
-private typealias TransformMaker = @Sendable (inout NamedParameters) throws -> any Transform
-
 /// The transforms svi_transform_new makes, by name.
-private let transformMakers: [String: TransformMaker] = [
+private let transformMakers: [String: @Sendable (inout NamedParameters) throws -> any Transform] = [
     "Identity": { _ in IdentityTransform() },
     "Exp": { _ in ExpTransform() },
     "Softplus": { _ in SoftplusTransform() },
@@ -51,24 +48,27 @@ private func scalar(_ t: Tensor, _ owner: String, _ name: String) throws -> Doub
     return t.scalars[0]
 }
 
-/// Looks `name` up in `makers`, or fails listing the known names.
-private func maker<T>(_ makers: [String: T], _ name: String, _ what: String) throws -> T {
-    guard let make = makers[name] else {
-        throw ABIFailure.invalid("unknown \(what) '\(name)'; known: \(makers.keys.sorted().joined(separator: ", "))")
+/// What `makers` makes under the caller's `name` from the named parameters;
+/// `adjust` may take further parameters before unknown ones are reported.
+private func madeByName<T>(_ makers: [String: @Sendable (inout NamedParameters) throws -> T],
+                           _ name: UnsafePointer<CChar>?, _ what: String,
+                           _ params: UnsafePointer<svi_named_array>?, _ count: Int,
+                           adjust: (inout NamedParameters, T) throws -> T = { $1 }) throws -> T {
+    let key = try Marshal.string(name, "the \(what) name")
+    guard let make = makers[key] else {
+        throw ABIFailure.invalid("unknown \(what) '\(key)'; known: \(makers.keys.sorted().joined(separator: ", "))")
     }
-    return make
+    var parameters = try NamedParameters(family: key, params, count: count)
+    let made = try adjust(&parameters, make(&parameters))
+    try parameters.finish()
+    return made
 }
 
 @c @implementation
 public func svi_transform_new(_ out: UnsafeMutablePointer<svi_transform>?, _ name: UnsafePointer<CChar>?,
                               _ params: UnsafePointer<svi_named_array>?, _ num_params: Int) -> svi_status {
     Marshal.create("svi_transform_new", out, .transform) {
-        let transformName = try Marshal.string(name, "name")
-        let make = try maker(transformMakers, transformName, "transform")
-        var parameters = try NamedParameters(family: transformName, params, count: num_params)
-        let transform = try make(&parameters)
-        try parameters.finish()
-        return transform
+        try madeByName(transformMakers, name, "transform", params, num_params)
     }
 }
 
@@ -96,19 +96,14 @@ public func svi_transform_inv(_ out: UnsafeMutablePointer<svi_transform>?, _ t: 
 public func svi_biject_to(_ out: UnsafeMutablePointer<svi_transform>?, _ constraint: UnsafePointer<CChar>?,
                           _ params: UnsafePointer<svi_named_array>?, _ num_params: Int) -> svi_status {
     Marshal.create("svi_biject_to", out, .transform) {
-        let name = try Marshal.string(constraint, "constraint")
-        let make = try maker(constraintMakers, name, "constraint")
-        var parameters = try NamedParameters(family: name, params, count: num_params)
-        var target = try make(&parameters)
-        if let dims = parameters.takeIfPresent("reinterpreted_batch_ndims") {
-            let n = try scalar(dims, name, "reinterpreted_batch_ndims")
+        try bijectTo(madeByName(constraintMakers, constraint, "constraint", params, num_params) { parameters, target in
+            guard let dims = parameters.takeIfPresent("reinterpreted_batch_ndims") else { return target }
+            let n = try scalar(dims, target.name, "reinterpreted_batch_ndims")
             guard n >= 0, n <= Double(SVI_MAX_NDIM), n.rounded() == n else {
-                throw ABIFailure.invalid("\(name): reinterpreted_batch_ndims must be an integer in 0...\(SVI_MAX_NDIM); got \(n)")
+                throw ABIFailure.invalid("\(target.name): reinterpreted_batch_ndims must be an integer in 0...\(SVI_MAX_NDIM); got \(n)")
             }
-            target = .independent(target, reinterpretedDims: Int(n))
-        }
-        try parameters.finish()
-        return try bijectTo(target)
+            return .independent(target, reinterpretedDims: Int(n))
+        })
     }
 }
 
@@ -193,22 +188,30 @@ private func apply(_ function: String, _ t: svi_transform, _ arrays: [(svi_array
     }
 }
 
+/// Maps one array through `map`, after checking that the result of shape
+/// `shape(transform, input shape)` is not too large to make.
+private func mapArray(_ function: String, _ t: svi_transform, _ value: svi_array, _ name: String,
+                      _ out: UnsafeMutablePointer<Double>?, _ outLen: Int,
+                      shape: @escaping (any Transform, [Int]) throws -> [Int],
+                      map: @escaping (any Transform, Tensor) throws -> Tensor) -> svi_status {
+    apply(function, t, [(value, name)], out, outLen) { f, v in
+        _ = try Marshal.elementCount(shape(f, v[0].shape), "the result")
+        return try map(f, v[0])
+    }
+}
+
 @c @implementation
 public func svi_transform_forward(_ t: svi_transform, _ x: svi_array, _ out: UnsafeMutablePointer<Double>?,
                                   _ out_len: Int) -> svi_status {
-    apply("svi_transform_forward", t, [(x, "x")], out, out_len) { f, x in
-        _ = try Marshal.elementCount(f.forwardShape(x[0].shape), "the result")
-        return try f.forward(x[0])
-    }
+    mapArray("svi_transform_forward", t, x, "x", out, out_len,
+             shape: { try $0.forwardShape($1) }, map: { try $0.forward($1) })
 }
 
 @c @implementation
 public func svi_transform_inverse(_ t: svi_transform, _ y: svi_array, _ out: UnsafeMutablePointer<Double>?,
                                   _ out_len: Int) -> svi_status {
-    apply("svi_transform_inverse", t, [(y, "y")], out, out_len) { f, y in
-        _ = try Marshal.elementCount(f.inverseShape(y[0].shape), "the result")
-        return try f.inverse(y[0])
-    }
+    mapArray("svi_transform_inverse", t, y, "y", out, out_len,
+             shape: { try $0.inverseShape($1) }, map: { try $0.inverse($1) })
 }
 
 @c @implementation
