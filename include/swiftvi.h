@@ -242,6 +242,139 @@ svi_status svi_kl_quadrature(svi_dist p, svi_dist q, double low, double high,
                              size_t num_points, double *out);
 
 /* ------------------------------------------------------------------------ */
+/* Transforms and constraints                                                */
+/* ------------------------------------------------------------------------ */
+
+/** A transform handle: an invertible, differentiable map between two regions
+ *  (NumPyro's Transform). It acts on the rightmost event dimensions of its
+ *  domain; the dimensions to their left are a batch. Immutable once made; may
+ *  be shared between threads. */
+typedef uint64_t svi_transform;
+
+/**
+ * Makes the transform named `name` from named parameters, broadcast against
+ * each other and the input as NumPy does. Names and parameters:
+ *   "Identity", "Exp", "Softplus", "Sigmoid", "Tanh": none (elementwise)
+ *   "Affine":        loc, scale (y = loc + scale x; scale nonzero)
+ *   "Power":         exponent (y = x^exponent on x > 0; exponent nonzero)
+ *   "LowerCholeskyAffine": loc (..., n) and scale_tril (..., n, n), lower
+ *                    triangular with positive diagonal (y = loc + scale_tril x)
+ *   "FillTriangular": none; n(n+1)/2 reals to an n x n lower-triangular
+ *                    matrix, filled row by row: (0,0), (1,0), (1,1), (2,0), ...
+ *   "FillScaleTriL": optional diag_shift (default 1e-5): FillTriangular, then
+ *                    softplus(.) + diag_shift on the diagonal (TFP's)
+ *   "LowerCholesky": none; the first n(n-1)/2 reals fill the strictly lower
+ *                    triangle row by row, the last n are the log-diagonal
+ *   "StickBreaking": none; K-1 reals to the K-simplex (NumPyro's, with its
+ *                    offset: 0 maps to the uniform point)
+ *   "CorrCholesky":  none; K(K-1)/2 reals to the Cholesky factor of a K x K
+ *                    correlation matrix (NumPyro's and Stan's)
+ *   "Cholesky":      none; a symmetric positive-definite matrix to its lower
+ *                    Cholesky factor
+ * Errors: SVI_E_INVALID_ARGUMENT for an unknown name, a missing, repeated or
+ * unknown parameter, or a value outside its domain; SVI_E_SHAPE_MISMATCH when
+ * parameters do not broadcast.
+ */
+svi_status svi_transform_new(svi_transform *out, const char *name,
+                             const svi_named_array *params,
+                             size_t num_params);
+
+/** Makes the composition that applies parts[0] first, then parts[1], and so
+ *  on (NumPyro's ComposeTransform). num_parts must be at least 1. Keeps its
+ *  own references to the parts, which may be freed afterwards. */
+svi_status svi_transform_compose(svi_transform *out,
+                                 const svi_transform *parts,
+                                 size_t num_parts);
+
+/** Makes the inverse of `transform` (NumPyro's .inv): forward and inverse,
+ *  domain and codomain swapped, log-determinant negated. */
+svi_status svi_transform_inv(svi_transform *out, svi_transform transform);
+
+/**
+ * Makes a transform from unconstrained reals onto the constraint named
+ * `constraint` (NumPyro's biject_to). Names and parameters:
+ *   "real", "real_vector", "positive", "nonnegative", "unit_interval",
+ *   "simplex", "lower_triangular", "lower_cholesky", "positive_definite",
+ *   "corr_cholesky": none
+ *   "interval": lower_bound, upper_bound (lower_bound < upper_bound)
+ *   "greater_than": lower_bound;  "less_than": upper_bound
+ * Any of them also takes an optional scalar reinterpreted_batch_ndims (a
+ * nonnegative integer) for NumPyro's independent(constraint, n).
+ * SVI_E_NOT_IMPLEMENTED for the discrete constraints "boolean",
+ * "nonnegative_integer" and "integer_interval"; SVI_E_INVALID_ARGUMENT for an
+ * unknown name or a bound that is not finite.
+ */
+svi_status svi_biject_to(svi_transform *out, const char *constraint,
+                         const svi_named_array *params, size_t num_params);
+
+/** Frees a transform. Freeing 0 is a no-op. */
+svi_status svi_transform_free(svi_transform transform);
+
+/** Writes the class name ("ExpTransform", "ComposeTransform", ...), static
+ *  storage. */
+svi_status svi_transform_name(svi_transform transform, const char **out_name);
+
+/** Writes the constraint name of the domain ("real", "positive", "interval",
+ *  "independent(real, 1)", ... as NumPyro spells them), static storage. */
+svi_status svi_transform_domain(svi_transform transform,
+                                const char **out_name);
+
+/** Writes the constraint name of the codomain, as svi_transform_domain does. */
+svi_status svi_transform_codomain(svi_transform transform,
+                                  const char **out_name);
+
+/** Writes the number of event dimensions of the domain and of the codomain. */
+svi_status svi_transform_event_dims(svi_transform transform,
+                                    size_t *out_domain_event_dims,
+                                    size_t *out_codomain_event_dims);
+
+/** Writes the shape of the forward image of an input of shape
+ *  shape[0 .. ndim), as svi_dist_batch_shape writes shapes.
+ *  SVI_E_SHAPE_MISMATCH when the shape does not fit the transform (too few
+ *  dimensions, a length that is not n(n+1)/2, parameters that do not
+ *  broadcast). */
+svi_status svi_transform_forward_shape(svi_transform transform, size_t ndim,
+                                       const size_t *shape, size_t *out_shape,
+                                       size_t capacity, size_t *out_ndim);
+
+/** Writes the shape of the inverse image of an output of the given shape,
+ *  as svi_transform_forward_shape does. */
+svi_status svi_transform_inverse_shape(svi_transform transform, size_t ndim,
+                                       const size_t *shape, size_t *out_shape,
+                                       size_t capacity, size_t *out_ndim);
+
+/** y = f(x): writes out_len values, which must equal the element count of
+ *  the forward shape of x. A NaN in x is SVI_E_INVALID_ARGUMENT; x outside
+ *  the domain gives NaN or +-inf, not an error. */
+svi_status svi_transform_forward(svi_transform transform, svi_array x,
+                                 double *out, size_t out_len);
+
+/** x = f^-1(y), as svi_transform_forward does with the inverse shape. */
+svi_status svi_transform_inverse(svi_transform transform, svi_array y,
+                                 double *out, size_t out_len);
+
+/** log |det J| of the forward map at x (y = f(x)), summed over the domain's
+ *  event dimensions: out_len is the element count of the forward shape of x
+ *  without its last codomain-event-dims dimensions. For maps between spaces
+ *  of different dimension (StickBreaking, FillTriangular, CorrCholesky, ...)
+ *  it is taken on intrinsic coordinates, as NumPyro does. */
+svi_status svi_transform_log_abs_det_jacobian(svi_transform transform,
+                                              svi_array x, svi_array y,
+                                              double *out, size_t out_len);
+
+/** Makes the distribution of transform(x) for x drawn from `base` (NumPyro's
+ *  TransformedDistribution; family name "TransformedDistribution"). Its
+ *  log-density is the base's at the inverse image minus the log-determinant
+ *  (-inf outside the codomain); samples are the transformed base samples.
+ *  Mean, variance and entropy are SVI_E_NOT_IMPLEMENTED unless every part is
+ *  an Affine or Identity transform of a univariate base; cdf and icdf need
+ *  elementwise monotone transforms of a univariate base. Keeps its own
+ *  references to `base` and `transform`. SVI_E_SHAPE_MISMATCH when the base's
+ *  shape does not fit the transform. */
+svi_status svi_transformed_distribution_new(svi_dist *out, svi_dist base,
+                                            svi_transform transform);
+
+/* ------------------------------------------------------------------------ */
 /* Models                                                                    */
 /* ------------------------------------------------------------------------ */
 

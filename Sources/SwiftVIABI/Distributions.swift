@@ -27,6 +27,11 @@ struct NamedParameters {
         return t
     }
 
+    /// Removes and returns the parameter `name` if it was given.
+    mutating func takeIfPresent(_ name: String) -> Tensor? {
+        values.removeValue(forKey: name)
+    }
+
     /// Removes and returns exactly one of `names`.
     mutating func takeOne(of names: [String]) throws -> (String, Tensor) {
         let given = names.filter { values[$0] != nil }
@@ -108,7 +113,7 @@ public func svi_dist_family(_ dist: svi_dist, _ out_name: UnsafeMutablePointer<U
 }
 
 /// Writes `shape` as the shape-query functions promise.
-private func writeShape(_ shape: [Int], _ out: UnsafeMutablePointer<Int>?, _ capacity: Int,
+func writeShape(_ shape: [Int], _ out: UnsafeMutablePointer<Int>?, _ capacity: Int,
                         _ outNdim: UnsafeMutablePointer<Int>?) throws {
     let ndim = try Marshal.required(outNdim, "out_ndim")
     let capacity = try Marshal.count(capacity, "capacity")

@@ -3,7 +3,7 @@ import Synchronization
 
 /// The kinds of object a handle can name.
 enum HandleKind: UInt64, CaseIterable {
-    case distribution = 1, model, guide, optimizer, elbo, svi
+    case distribution = 1, model, guide, optimizer, elbo, svi, transform
 
     var name: String {
         switch self {
@@ -13,6 +13,7 @@ enum HandleKind: UInt64, CaseIterable {
         case .optimizer: "an optimizer"
         case .elbo: "an ELBO"
         case .svi: "an SVI"
+        case .transform: "a transform"
         }
     }
 }

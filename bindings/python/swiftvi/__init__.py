@@ -6,7 +6,7 @@ the SWIFTVI_LIBRARY environment variable or the repository's build folders and
 loaded on first use.
 """
 
-from . import optim, random
+from . import constraints, optim, random, transforms
 from ._capi import SVI_ABI_VERSION
 from ._library import lib as _lib
 from ._version import __version__
@@ -25,6 +25,7 @@ from .infer import (
     Trace_ELBO,
 )
 from .random import PRNGKey
+from .transforms import TransformedDistribution, biject_to
 
 
 def abi_version():
@@ -52,10 +53,14 @@ __all__ = [
     "Status",
     "SwiftVIError",
     "Trace_ELBO",
+    "TransformedDistribution",
     "__version__",
     "abi_version",
+    "biject_to",
+    "constraints",
     "library_version",
     "optim",
     *distributions.__all__,
     "random",
+    "transforms",
 ]

@@ -36,6 +36,7 @@ svi_guide = c_uint64
 svi_optim = c_uint64
 svi_elbo = c_uint64
 svi_svi = c_uint64
+svi_transform = c_uint64
 
 _double_p = POINTER(c_double)
 
@@ -151,6 +152,21 @@ PROTOTYPES = {
     "svi_kl_divergence": (svi_status, [svi_dist, svi_dist, _double_p, c_size_t]),
     "svi_kl_monte_carlo": (svi_status, [svi_dist, svi_dist, c_size_t, svi_key, _double_p, _double_p, c_size_t]),
     "svi_kl_quadrature": (svi_status, [svi_dist, svi_dist, c_double, c_double, c_size_t, _double_p]),
+    "svi_transform_new": (svi_status, [POINTER(svi_transform), c_char_p, POINTER(svi_named_array), c_size_t]),
+    "svi_transform_compose": (svi_status, [POINTER(svi_transform), POINTER(svi_transform), c_size_t]),
+    "svi_transform_inv": (svi_status, [POINTER(svi_transform), svi_transform]),
+    "svi_biject_to": (svi_status, [POINTER(svi_transform), c_char_p, POINTER(svi_named_array), c_size_t]),
+    "svi_transform_free": (svi_status, [svi_transform]),
+    "svi_transform_name": (svi_status, [svi_transform, POINTER(c_char_p)]),
+    "svi_transform_domain": (svi_status, [svi_transform, POINTER(c_char_p)]),
+    "svi_transform_codomain": (svi_status, [svi_transform, POINTER(c_char_p)]),
+    "svi_transform_event_dims": (svi_status, [svi_transform, _size_p, _size_p]),
+    "svi_transform_forward_shape": (svi_status, [svi_transform, c_size_t, _size_p, _size_p, c_size_t, _size_p]),
+    "svi_transform_inverse_shape": (svi_status, [svi_transform, c_size_t, _size_p, _size_p, c_size_t, _size_p]),
+    "svi_transform_forward": (svi_status, [svi_transform, svi_array, _double_p, c_size_t]),
+    "svi_transform_inverse": (svi_status, [svi_transform, svi_array, _double_p, c_size_t]),
+    "svi_transform_log_abs_det_jacobian": (svi_status, [svi_transform, svi_array, svi_array, _double_p, c_size_t]),
+    "svi_transformed_distribution_new": (svi_status, [POINTER(svi_dist), svi_dist, svi_transform]),
     "svi_callback_model_options_init": (svi_status, [POINTER(svi_callback_model_options), c_uint32]),
     "svi_model_new_callback": (svi_status, [POINTER(svi_model), POINTER(svi_callback_model_options)]),
     "svi_model_new_distribution": (svi_status, [POINTER(svi_model), c_char_p, svi_dist]),

@@ -37,3 +37,16 @@ def size(value, name):
     if value < 0:
         raise ValueError(f"{name} must be non-negative, got {value}")
     return value
+
+
+class NamedArrays:
+    """``{name: array-like}`` as a C array of svi_named_array (``.array``, ``len(self)`` entries), kept alive together."""
+
+    def __init__(self, params):
+        self._values = {name: CArray(value) for name, value in params.items()}
+        self.array = (_capi.svi_named_array * len(self._values))(
+            *(_capi.svi_named_array(name.encode(), value.struct) for name, value in self._values.items())
+        )
+
+    def __len__(self):
+        return len(self._values)

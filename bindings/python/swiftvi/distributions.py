@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _capi, _library
 from ._handle import Handle
-from ._marshal import CArray, double_ptr, numpy_result, size
+from ._marshal import CArray, NamedArrays, double_ptr, numpy_result, size
 from .random import as_key
 
 
@@ -25,12 +25,9 @@ class Distribution(Handle):
 
     @classmethod
     def _from_params(cls, family, params):
-        values = {name: CArray(value) for name, value in params.items()}
-        named = (_capi.svi_named_array * len(values))(
-            *(_capi.svi_named_array(name.encode(), value.struct) for name, value in values.items())
-        )
+        named = NamedArrays(params)
         handle = _capi.svi_dist()
-        _library.call("svi_dist_new", ctypes.byref(handle), family.encode(), named, len(values))
+        _library.call("svi_dist_new", ctypes.byref(handle), family.encode(), named.array, len(named))
         return handle.value
 
     def _query_shape(self, function):
