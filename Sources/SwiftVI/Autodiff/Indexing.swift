@@ -48,3 +48,15 @@ extension Tensor {
         return gathering(offsets, shape: newShape)
     }
 }
+
+extension Tensor {
+    /// A tensor of `newShape`, zero except at the flat `offsets`, where it holds
+    /// this tensor's elements in order (the adjoint of `gathering`). The offsets
+    /// must be distinct and lie inside `newShape`; there must be one per element.
+    public func scattering(_ offsets: [Int], shape newShape: [Int]) -> Tensor {
+        precondition(offsets.count == count, "\(offsets.count) offsets for \(count) elements")
+        var out = [Double](repeating: 0, count: newShape.reduce(1, *))
+        for (k, o) in offsets.enumerated() { out[o] = scalars[k] }
+        return Tensor.result(newShape, out, [self]) { g in [offsets.map { g[$0] }] }
+    }
+}

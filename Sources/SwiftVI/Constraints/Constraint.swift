@@ -2,9 +2,9 @@
 /// of a transform. Bounds are tensors that broadcast against the values, as in
 /// NumPyro (`interval(low, high)` with array bounds).
 public indirect enum Constraint {
-    /// Any real number.
+    /// Any finite real number (NumPyro's `real` excludes ±inf and NaN).
     case real
-    /// Real vectors; the last axis is one event.
+    /// Finite real vectors; the last axis is one event.
     case realVector
     /// x > 0.
     case positive
@@ -18,14 +18,16 @@ public indirect enum Constraint {
     case greaterThan(Tensor)
     /// x < bound.
     case lessThan(Tensor)
-    /// Nonnegative vectors that sum to 1 along the last axis.
+    /// Nonnegative vectors that sum to 1 (within 1e-6) along the last axis.
     case simplex
-    /// Lower-triangular matrices with positive diagonal.
+    /// Square matrices that are zero above the diagonal (any diagonal, no NaN).
+    case lowerTriangular
+    /// Lower-triangular matrices with positive diagonal (no NaN below it).
     case lowerCholesky
-    /// Symmetric positive-definite matrices.
+    /// Symmetric (within 1e-8 relative) matrices whose Cholesky factorization succeeds.
     case positiveDefinite
     /// Lower Cholesky factors of correlation matrices: lower-triangular, positive
-    /// diagonal, rows of unit Euclidean norm.
+    /// diagonal, rows of unit Euclidean norm (squared norm within 1e-6 of 1).
     case corrCholesky
     /// 0 or 1.
     case boolean
@@ -40,13 +42,13 @@ public indirect enum Constraint {
     public var eventDim: Int {
         switch self {
         case .realVector, .simplex: 1
-        case .lowerCholesky, .positiveDefinite, .corrCholesky: 2
+        case .lowerTriangular, .lowerCholesky, .positiveDefinite, .corrCholesky: 2
         case .independent(let base, let dims): base.eventDim + dims
         default: 0
         }
     }
 
-    /// Whether the constraint covers a continuous region (so `bijectTo` applies).
+    /// Whether the constraint covers a discrete set (so `bijectTo` does not apply).
     public var isDiscrete: Bool {
         switch self {
         case .boolean, .nonnegativeInteger, .integerInterval: true
@@ -55,11 +57,42 @@ public indirect enum Constraint {
         }
     }
 
-    /// Whether each element of `value` lies in the region: shape `value.shape`
-    /// without the last `eventDim` dimensions (broadcast with any bounds).
-    public func check(_ value: Tensor) -> [Bool] {
+    /// NumPyro's name of the constraint ("positive", "interval", …);
+    /// `independent(<base>, <dims>)` for an independent constraint.
+    public var name: String {
         switch self {
-        case .real: return elementwise(value) { !$0.isNaN }
+        case .real: "real"
+        case .realVector: "real_vector"
+        case .positive: "positive"
+        case .nonnegative: "nonnegative"
+        case .unitInterval: "unit_interval"
+        case .interval: "interval"
+        case .greaterThan: "greater_than"
+        case .lessThan: "less_than"
+        case .simplex: "simplex"
+        case .lowerTriangular: "lower_triangular"
+        case .lowerCholesky: "lower_cholesky"
+        case .positiveDefinite: "positive_definite"
+        case .corrCholesky: "corr_cholesky"
+        case .boolean: "boolean"
+        case .nonnegativeInteger: "nonnegative_integer"
+        case .integerInterval: "integer_interval"
+        case .independent(let base, let dims): "independent(\(base.name), \(dims))"
+        }
+    }
+
+    /// Whether each element of `value` lies in the region, in row-major order over
+    /// the shape `value.shape` without its last `eventDim` dimensions, broadcast
+    /// with the shapes of any bounds. A value with fewer than `eventDim`
+    /// dimensions, a matrix constraint given a non-square matrix, or a value
+    /// whose shape does not broadcast with the bounds lies outside the region
+    /// (every element of its batch is false).
+    public func check(_ value: Tensor) -> [Bool] { evaluate(value).flags }
+
+    /// `check` together with the shape its flags are laid out in.
+    func evaluate(_ value: Tensor) -> (shape: [Int], flags: [Bool]) {
+        switch self {
+        case .real: return elementwise(value) { $0.isFinite }
         case .positive: return elementwise(value) { $0 > 0 }
         case .nonnegative: return elementwise(value) { $0 >= 0 }
         case .unitInterval: return elementwise(value) { $0 >= 0 && $0 <= 1 }
@@ -70,64 +103,79 @@ public indirect enum Constraint {
         case .interval(let low, let high): return bounded(value, low, high) { x, a, b in x >= a && x <= b }
         case .integerInterval(let low, let high):
             return bounded(value, low, high) { x, a, b in x >= a && x <= b && x.rounded() == x }
-        case .realVector: return rows(value, 1) { row, _ in row.allSatisfy { !$0.isNaN } }
+        case .realVector: return blocks(value, 1) { row, _ in row.allSatisfy(\.isFinite) }
         case .simplex:
-            return rows(value, 1) { row, _ in
+            return blocks(value, 1) { row, _ in
                 row.allSatisfy { $0 >= 0 } && abs(row.reduce(0, +) - 1) <= 1e-6
             }
+        case .lowerTriangular:
+            return blocks(value, 2) { m, n in isLowerTriangular(m, n) }
         case .lowerCholesky:
-            return rows(value, 2) { m, n in
-                (0..<n).allSatisfy { i in m[i * n + i] > 0 && (i + 1..<n).allSatisfy { m[i * n + $0] == 0 } }
-            }
+            return blocks(value, 2) { m, n in isLowerTriangular(m, n) && (0..<n).allSatisfy { m[$0 * n + $0] > 0 } }
         case .corrCholesky:
-            return rows(value, 2) { m, n in
-                (0..<n).allSatisfy { i in
+            return blocks(value, 2) { m, n in
+                isLowerTriangular(m, n) && (0..<n).allSatisfy { i in
                     let norm = (0...i).reduce(0.0) { $0 + m[i * n + $1] * m[i * n + $1] }
                     return m[i * n + i] > 0 && abs(norm - 1) <= 1e-6
-                        && (i + 1..<n).allSatisfy { m[i * n + $0] == 0 }
                 }
             }
         case .positiveDefinite:
-            return rows(value, 2) { m, n in
+            return blocks(value, 2) { m, n in
                 let symmetric = (0..<n).allSatisfy { i in
                     (0..<i).allSatisfy { j in abs(m[i * n + j] - m[j * n + i]) <= 1e-8 * (1 + abs(m[i * n + j])) }
                 }
                 return symmetric && choleskyFactor(m, n) != nil
             }
         case .independent(let base, let dims):
-            let inner = base.check(value)
-            let groupSize = value.shape.dropLast(base.eventDim).suffix(dims).reduce(1, *)
-            guard groupSize > 0 else { return inner }
-            return stride(from: 0, to: inner.count, by: groupSize).map { start in
-                inner[start..<start + groupSize].allSatisfy { $0 }
-            }
+            let (shape, flags) = base.evaluate(value)
+            let kept = max(shape.count - dims, 0)
+            let groupSize = shape[kept...].reduce(1, *)
+            let outer = Array(shape[..<kept])
+            guard groupSize > 0 else { return (outer, [Bool](repeating: true, count: outer.reduce(1, *))) }
+            return (outer, stride(from: 0, to: flags.count, by: groupSize).map { start in
+                flags[start..<start + groupSize].allSatisfy { $0 }
+            })
         }
     }
 
-    private func elementwise(_ value: Tensor, _ test: (Double) -> Bool) -> [Bool] {
-        value.scalars.map(test)
+    private func elementwise(_ value: Tensor, _ test: (Double) -> Bool) -> (shape: [Int], flags: [Bool]) {
+        (value.shape, value.scalars.map(test))
     }
 
     private func bounded(_ value: Tensor, _ a: Tensor, _ b: Tensor,
-                         _ test: (Double, Double, Double) -> Bool) -> [Bool] {
-        Tensor.map(value, a, b) { x, lo, hi in (test(x, lo, hi) ? 1 : 0, 0, 0, 0) }.detached.scalars.map { $0 == 1 }
+                         _ test: (Double, Double, Double) -> Bool) -> (shape: [Int], flags: [Bool]) {
+        guard let shape = broadcastShapes([value.shape, a.shape, b.shape]) else {
+            return (value.shape, [Bool](repeating: false, count: value.count))
+        }
+        let flags = Tensor.map(value.detached, a.detached, b.detached) { x, lo, hi in
+            (test(x, lo, hi) ? 1 : 0, 0, 0, 0)
+        }
+        return (shape, flags.scalars.map { $0 == 1 })
     }
 
     /// Applies `test` to each trailing block of `dims` dimensions (a vector, or an n × n matrix).
-    private func rows(_ value: Tensor, _ dims: Int, _ test: ([Double], Int) -> Bool) -> [Bool] {
-        guard value.rank >= dims else { return [false] }
+    private func blocks(_ value: Tensor, _ dims: Int, _ test: ([Double], Int) -> Bool) -> (shape: [Int], flags: [Bool]) {
+        guard value.rank >= dims else { return ([], [false]) }
+        let batch = Array(value.shape.dropLast(dims)), count = batch.reduce(1, *)
         let n = value.shape.last!
-        if dims == 2 && value.shape[value.rank - 2] != n { return [Bool](repeating: false, count: value.count / max(n * n, 1)) }
+        if dims == 2 && value.shape[value.rank - 2] != n { return (batch, [Bool](repeating: false, count: count)) }
         let block = dims == 1 ? n : n * n
-        guard block > 0 else { return [Bool](repeating: true, count: value.shape.dropLast(dims).reduce(1, *)) }
-        return stride(from: 0, to: value.count, by: block).map { start in
+        guard block > 0 else { return (batch, [Bool](repeating: true, count: count)) }
+        return (batch, stride(from: 0, to: value.count, by: block).map { start in
             test(Array(value.scalars[start..<start + block]), n)
-        }
+        })
     }
 }
 
-/// The lower Cholesky factor (row-major) of the symmetric n × n matrix `m`, or nil
-/// when `m` is not positive definite.
+/// Whether the row-major n × n matrix `m` is zero above its diagonal and has no NaN on or below it.
+private func isLowerTriangular(_ m: [Double], _ n: Int) -> Bool {
+    (0..<n).allSatisfy { i in
+        (0...i).allSatisfy { !m[i * n + $0].isNaN } && (i + 1..<n).allSatisfy { m[i * n + $0] == 0 }
+    }
+}
+
+/// The lower Cholesky factor (row-major) of the symmetric n × n matrix `m`, read
+/// from its lower triangle, or nil when `m` is not positive definite.
 func choleskyFactor(_ m: [Double], _ n: Int) -> [Double]? {
     var l = [Double](repeating: 0, count: n * n)
     for i in 0..<n {
