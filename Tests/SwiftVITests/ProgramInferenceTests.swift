@@ -197,6 +197,17 @@ private func averagedFit(model: any LogDensityModel, guide: any Guide, steps: In
         #expect(throws: SVIError.self) { try ProgramModel(nothingLatent) }
     }
 
+    @Test func aProgramWhoseLatentSitesChangeIsAnErrorNotASilentDraw() throws {
+        let branching = try ProgramModel { ctx in
+            let mu = try ctx.sample("mu", Normal(loc: 0, scale: 1))
+            if mu.scalars[0] > 5 { try ctx.sample("z", Normal(loc: 0, scale: 1)) }
+        }
+        #expect(branching.latents == [LatentBlock(name: "mu", size: 1)])
+        #expect(try branching.logDensity(Tensor(shape: [1, 1], scalars: [0])).scalars[0].isFinite)
+        #expect(throws: SVIError.self) { try branching.logDensity(Tensor(shape: [1, 1], scalars: [6])) }
+        #expect(throws: SVIError.self) { try branching.logDensity(Tensor(shape: [1, 1], scalars: [6]), key: PRNGKey(seed: 0)) }
+    }
+
     @Test func aSubsampledModelNeedsAKeyAndIsUnbiased() throws {
         let values = (0..<30).map { Double.cos(Double($0)) * 2 }
         let model = try ProgramModel { ctx in

@@ -54,7 +54,7 @@ public final class ProgramContext {
             let indices = subsampleIndices(size: message.plateSize!, count: message.subsampleSize!, key: key)
             return Tensor(indices.map(Double.init))
         case .deterministic:
-            preconditionFailure("a deterministic site always carries its value")
+            throw SVIError.invalidArgument("deterministic site '\(message.name)' lost its value to a handler")
         }
     }
 

@@ -28,6 +28,8 @@ public struct ProgramModel: LogDensityModel {
     /// Whether a plate of the program is subsampled, so a log-density needs a key.
     public let isSubsampled: Bool
     private let program: Program<Void>
+    /// Each latent site's coordinates within a point, and their shape.
+    private let layout: [String: (coordinates: Range<Int>, shape: [Int])]
 
     /// Runs `program` once under `Handlers.seed(key:)` to find its latent
     /// sites, their shapes and supports. Throws `notImplemented` for what is not
@@ -50,6 +52,12 @@ public struct ProgramModel: LogDensityModel {
         latents = sites.map { LatentBlock(name: $0.name, size: $0.unconstrainedShape.reduce(1, *)) }
         try validateLatents(latents)
         latentSites = sites
+        var start = 0
+        layout = Dictionary(uniqueKeysWithValues: sites.map { site in
+            let size = site.unconstrainedShape.reduce(1, *)
+            defer { start += size }
+            return (site.name, (start ..< start + size, site.unconstrainedShape))
+        })
         isSubsampled = trace.sites.contains { $0.kind == .plate && $0.subsampleSize != $0.plateSize }
         self.program = program
     }
@@ -104,18 +112,12 @@ public struct ProgramModel: LogDensityModel {
     /// Runs the program with row `row` of `points` substituted (NumPyro's
     /// unconstrained substitution): the trace and the summed log-determinants.
     private func run(_ points: Tensor, row: Int, key: PRNGKey?) throws -> (trace: Trace, logDet: Tensor) {
-        var start = row * dimension
-        var blocks: [String: Range<Int>] = [:]
-        for block in latents {
-            blocks[block.name] = start ..< start + block.size
-            start += block.size
-        }
-        let shapes = Dictionary(uniqueKeysWithValues: latentSites.map { ($0.name, $0.unconstrainedShape) })
+        let layout = layout, rowStart = row * dimension
         var logDet = Tensor(0)
         var substituted = Handlers.substitute(program) { site in
-            guard site.kind == .sample, !site.isObserved, let range = blocks[site.name] else { return nil }
+            guard site.kind == .sample, !site.isObserved, let block = layout[site.name] else { return nil }
             let transform = try bijectTo(site.distribution!.support)
-            let u = points.gathering(Array(range), shape: shapes[site.name]!)
+            let u = points.gathering(block.coordinates.map { rowStart + $0 }, shape: block.shape)
             let x = try transform.forward(u)
             logDet = logDet + (try transform.logAbsDetJacobian(u, x)).sum()
             return x
@@ -123,9 +125,9 @@ public struct ProgramModel: LogDensityModel {
         if let key { substituted = Handlers.seed(substituted, key: key) }
         let trace = try Trace.record(substituted)
         let latentNames = Set(trace.sites.filter { $0.kind == .sample && !$0.isObserved }.map(\.name))
-        guard latentNames == Set(blocks.keys) else {
+        guard latentNames == Set(layout.keys) else {
             throw SVIError.invalidArgument(
-                "ProgramModel: the program's latent sites changed from \(blocks.keys.sorted()) to \(latentNames.sorted())")
+                "ProgramModel: the program's latent sites changed from \(latentSites.map(\.name)) to \(latentNames.sorted())")
         }
         return (trace, logDet)
     }
