@@ -82,17 +82,18 @@ public struct ProgramModel: LogDensityModel {
             throw SVIError.invalidArgument(
                 "ProgramModel: the program has a subsampled plate, so its log-density needs a key (logDensity(_:key:))")
         }
-        return try logDensities(points, keys: nil)
+        return try logDensities(points, key: nil)
     }
 
     public func logDensity(_ points: Tensor, key: PRNGKey) throws -> Tensor {
-        try logDensities(points, keys: key.split(points.shape[0]))
+        try logDensities(points, key: key)
     }
 
-    private func logDensities(_ points: Tensor, keys: [PRNGKey]?) throws -> Tensor {
+    private func logDensities(_ points: Tensor, key: PRNGKey?) throws -> Tensor {
         guard points.rank == 2, points.shape[1] == dimension else {
             throw SVIError.shapeMismatch("ProgramModel: points of shape \(points.shape); expected [S, \(dimension)]")
         }
+        let keys = key?.split(points.shape[0])
         return Tensor.concatenating(try (0..<points.shape[0]).map { row in
             let (trace, logDet) = try run(points, row: row, key: keys?[row])
             return try trace.logJoint() + logDet
