@@ -87,6 +87,7 @@ public struct ProgramGuide: Guide {
     public func initialParameters(key: PRNGKey) -> [Double] { parameters.flatMap(\.initial) }
 
     public func sample(parameters flat: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor) {
+        guard count >= 0 else { throw SVIError.invalidArgument("ProgramGuide: cannot draw \(count) particles") }
         let values = try constrainedValues(flat)
         let substituted = Handlers.substitute(program, data: values)
         var points: [Tensor] = [], logDensities: [Tensor] = []
