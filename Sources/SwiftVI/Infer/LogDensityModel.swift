@@ -16,9 +16,14 @@ public protocol LogDensityModel {
     var latents: [LatentBlock] { get }
     /// The log-density at each row of `points`, of shape [S, dimension]; shape [S].
     func logDensity(_ points: Tensor) throws -> Tensor
+    /// The same, drawing any randomness the model needs (such as a subsampled
+    /// plate's indices) from `key`. Models that need none ignore the key (the default).
+    func logDensity(_ points: Tensor, key: PRNGKey) throws -> Tensor
 }
 
 extension LogDensityModel {
+    public func logDensity(_ points: Tensor, key: PRNGKey) throws -> Tensor { try logDensity(points) }
+
     /// The number of latent coordinates.
     public var dimension: Int { latents.reduce(0) { $0 + $1.size } }
 }

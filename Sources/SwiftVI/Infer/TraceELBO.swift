@@ -19,7 +19,8 @@ public struct TraceELBO: ELBO {
     }
 
     public func loss(model: any LogDensityModel, guide: any Guide, parameters: Tensor, key: PRNGKey) throws -> Tensor {
-        let (z, logq) = try guide.sample(parameters: parameters, count: numParticles, key: key)
-        return (logq - (try model.logDensity(z))).mean()
+        let keys = key.split(2)
+        let (z, logq) = try guide.sample(parameters: parameters, count: numParticles, key: keys[0])
+        return (logq - (try model.logDensity(z, key: keys[1]))).mean()
     }
 }

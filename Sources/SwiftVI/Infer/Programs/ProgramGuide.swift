@@ -1,0 +1,137 @@
+/// A hand-written guide program seen as a `Guide` for a `ProgramModel`, so the
+/// existing ELBOs and SVI fit it. Its parameters are the guide's param sites,
+/// each stored unconstrained through `bijectTo` of its constraint, in the order
+/// the guide declares them. Each draw runs the guide under
+/// substitute(parameters) and a seed, maps every latent site's value into the
+/// model's unconstrained coordinates (the inverse of `bijectTo` of the model
+/// site's support) and reports the density there: log q of the value plus the
+/// log-determinant of the map back (the model adds the same term, so the ELBO
+/// is that of the constrained values).
+///
+/// Every guide sample site must be one of the model's latent sites, all of
+/// them must be present, and each must be reparameterizable (the
+/// score-function estimator is not implemented yet).
+public struct ProgramGuide: Guide {
+    /// A param site as found by the discovering run.
+    private struct Parameter {
+        let name: String
+        let constraint: Constraint
+        let unconstrainedShape: [Int]
+        let constrainedCount: Int
+        let initial: [Double]
+    }
+
+    public let model: ProgramModel
+    private let program: Program<Void>
+    private let parameters: [Parameter]
+
+    /// Runs `guide` once under `Handlers.seed(key:)` to find its params (whose
+    /// initial values must lie inside their constraints) and checks its sample
+    /// sites against the model's latent sites.
+    public init<Output>(_ guide: @escaping Program<Output>, model: ProgramModel, key: PRNGKey = PRNGKey(seed: 0)) throws {
+        let program: Program<Void> = { _ = try guide($0) }
+        let trace = try Trace.record(Handlers.seed(program, key: key))
+        parameters = try trace.sites.filter { $0.kind == .param }.map(Self.parameter)
+        let latentShapes = Dictionary(uniqueKeysWithValues: model.latentSites.map { ($0.name, $0.shape) })
+        var drawn = Set<String>()
+        for site in trace.sites where site.kind == .sample && !site.isObserved {
+            try Self.checkDraw(site, expectedShape: latentShapes[site.name])
+            drawn.insert(site.name)
+        }
+        if let missing = model.latentSites.first(where: { !drawn.contains($0.name) }) {
+            throw SVIError.invalidArgument("ProgramGuide: the guide has no sample site for the model's latent '\(missing.name)'")
+        }
+        self.model = model
+        self.program = program
+    }
+
+    private static func parameter(_ site: SiteMessage) throws -> Parameter {
+        let constraint = site.paramConstraint!, value = site.value!
+        guard value.count > 0, constraint.check(value).allSatisfy({ $0 }) else {
+            throw SVIError.invalidArgument(
+                "ProgramGuide: param '\(site.name)' starts outside its constraint \(constraint.name)")
+        }
+        let unconstrained = try bijectTo(constraint).inverse(value.detached)
+        guard unconstrained.scalars.allSatisfy(\.isFinite) else {
+            throw SVIError.invalidArgument(
+                "ProgramGuide: param '\(site.name)' starts on the boundary of its constraint \(constraint.name)")
+        }
+        return Parameter(name: site.name, constraint: constraint, unconstrainedShape: unconstrained.shape,
+                         constrainedCount: value.count, initial: unconstrained.scalars)
+    }
+
+    /// Throws unless `site` is a reparameterizable draw of a model latent of `expectedShape`.
+    private static func checkDraw(_ site: SiteMessage, expectedShape: [Int]?) throws {
+        guard let expectedShape else {
+            throw SVIError.invalidArgument("ProgramGuide: guide site '\(site.name)' is not a latent site of the model")
+        }
+        guard site.value!.shape == expectedShape else {
+            throw SVIError.shapeMismatch(
+                "ProgramGuide: guide site '\(site.name)' has shape \(site.value!.shape); the model's has \(expectedShape)")
+        }
+        guard site.distribution!.hasReparameterizedSample else {
+            throw SVIError.notImplemented(
+                "ProgramGuide: guide site '\(site.name)' (\(site.distribution!.familyName)) has no reparameterized sampler; the score-function estimator is not implemented yet")
+        }
+    }
+
+    public var parameterBlocks: [ParameterBlock] {
+        parameters.map {
+            ParameterBlock(name: $0.name, size: $0.initial.count, constraint: .bijected($0.constraint))
+        }
+    }
+
+    public var dimension: Int { model.dimension }
+
+    /// The params' initial values (unconstrained); they do not depend on `key`.
+    public func initialParameters(key: PRNGKey) -> [Double] { parameters.flatMap(\.initial) }
+
+    public func sample(parameters flat: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor) {
+        guard count >= 0 else { throw SVIError.invalidArgument("ProgramGuide: cannot draw \(count) particles") }
+        let values = try constrainedValues(flat)
+        let substituted = Handlers.substitute(program, data: values)
+        var points: [Tensor] = [], logDensities: [Tensor] = []
+        for particleKey in key.split(count) {
+            let trace = try Trace.record(Handlers.seed(substituted, key: particleKey))
+            var logq = Tensor(0)
+            for latent in model.latentSites {
+                guard let site = trace[latent.name], site.kind == .sample, !site.isObserved else {
+                    throw SVIError.invalidArgument("ProgramGuide: the guide did not draw the model's latent '\(latent.name)'")
+                }
+                try Self.checkDraw(site, expectedShape: latent.shape)
+                let transform = try bijectTo(latent.support)
+                let x = site.value!
+                let u = try transform.inverse(x)
+                logq = logq + (try site.scaledLogProbSum()) + (try transform.logAbsDetJacobian(u, x)).sum()
+                points.append(u)
+            }
+            logDensities.append(logq)
+        }
+        return (Tensor.concatenating(points).reshaped([count, dimension]), Tensor.concatenating(logDensities))
+    }
+
+    /// Each param's constrained value from the flat unconstrained vector.
+    private func constrainedValues(_ flat: Tensor) throws -> [String: Tensor] {
+        let expected = parameters.reduce(0) { $0 + $1.initial.count }
+        guard flat.count == expected else {
+            throw SVIError.shapeMismatch("ProgramGuide: \(flat.count) parameters; expected \(expected)")
+        }
+        var values: [String: Tensor] = [:], offset = 0
+        for parameter in parameters {
+            let size = parameter.initial.count
+            let u = flat.gathering(Array(offset ..< offset + size), shape: parameter.unconstrainedShape)
+            values[parameter.name] = try bijectTo(parameter.constraint).forward(u)
+            offset += size
+        }
+        return values
+    }
+
+    /// Each param's constrained value (NaN where the map fails).
+    public func constrainedParameters(_ flat: [Double]) -> [(name: String, value: [Double])] {
+        let values = try? constrainedValues(Tensor(flat))
+        return parameters.map { parameter in
+            (parameter.name, values?[parameter.name]?.scalars
+                ?? [Double](repeating: .nan, count: parameter.constrainedCount))
+        }
+    }
+}

@@ -1,0 +1,135 @@
+/// A program seen as a `LogDensityModel`, so SVI, Trace_ELBO and the
+/// autoguides fit it: its latent coordinates are the unconstrained values of
+/// its latent (unobserved) sample sites, one block per site named after it
+/// (so AutoNormal's parameters are `w_auto_loc`, as in NumPyro). The
+/// log-density at a point maps each block through `bijectTo` of its site's
+/// support, substitutes the values and returns the log joint plus the
+/// log-determinants of those maps (NumPyro's negated potential energy).
+///
+/// Not yet supported: learnable params in the model, discrete latent sites and
+/// latent sites inside subsampled plates. Observed sites inside subsampled
+/// plates are: evaluate them with `logDensity(_:key:)`, which draws each row's
+/// subsample from a key of its own.
+public struct ProgramModel: LogDensityModel {
+    /// A latent sample site as found by the discovering run.
+    public struct LatentSite {
+        public let name: String
+        /// The shape of its (constrained) value.
+        public let shape: [Int]
+        /// The region its value lies in.
+        public let support: Constraint
+        /// The shape of its unconstrained coordinates (`bijectTo(support)`'s inverse shape).
+        public let unconstrainedShape: [Int]
+    }
+
+    public let latents: [LatentBlock]
+    /// The latent sites, in the order of `latents`.
+    public let latentSites: [LatentSite]
+    /// Whether a plate of the program is subsampled, so a log-density needs a key.
+    public let isSubsampled: Bool
+    private let program: Program<Void>
+    /// Each latent site's coordinates within a point, and their shape.
+    private let layout: [String: (coordinates: Range<Int>, shape: [Int])]
+
+    /// Runs `program` once under `Handlers.seed(key:)` to find its latent
+    /// sites, their shapes and supports. Throws `notImplemented` for what is not
+    /// supported yet (see the type's description) and `invalidArgument` when
+    /// the program has no latent site.
+    public init<Output>(_ program: @escaping Program<Output>, key: PRNGKey = PRNGKey(seed: 0)) throws {
+        let program: Program<Void> = { _ = try program($0) }
+        let trace = try Trace.record(Handlers.seed(program, key: key))
+        var sites: [LatentSite] = []
+        for site in trace.sites {
+            switch site.kind {
+            case .param:
+                throw SVIError.notImplemented(
+                    "ProgramModel: param site '\(site.name)' in the model; learnable model parameters are not supported yet — declare them in the guide")
+            case .sample where !site.isObserved:
+                sites.append(try Self.latentSite(site))
+            default: break
+            }
+        }
+        latents = sites.map { LatentBlock(name: $0.name, size: $0.unconstrainedShape.reduce(1, *)) }
+        try validateLatents(latents)
+        latentSites = sites
+        var start = 0
+        layout = Dictionary(uniqueKeysWithValues: sites.map { site in
+            let size = site.unconstrainedShape.reduce(1, *)
+            defer { start += size }
+            return (site.name, (start ..< start + size, site.unconstrainedShape))
+        })
+        isSubsampled = trace.sites.contains { $0.kind == .plate && $0.subsampleSize != $0.plateSize }
+        self.program = program
+    }
+
+    private static func latentSite(_ site: SiteMessage) throws -> LatentSite {
+        if let frame = site.plates.first(where: { $0.subsampleSize != $0.size }) {
+            throw SVIError.notImplemented(
+                "ProgramModel: latent site '\(site.name)' is inside subsampled plate '\(frame.name)'; only observed sites may be subsampled yet")
+        }
+        let support = site.distribution!.support
+        guard !support.isDiscrete else {
+            throw SVIError.notImplemented(
+                "ProgramModel: latent site '\(site.name)' is discrete (\(support.name)); enumeration is not implemented")
+        }
+        let shape = try bijectTo(support).inverseShape(site.value!.shape)
+        return LatentSite(name: site.name, shape: site.value!.shape, support: support, unconstrainedShape: shape)
+    }
+
+    /// Throws when the program has a subsampled plate: use `logDensity(_:key:)`.
+    public func logDensity(_ points: Tensor) throws -> Tensor {
+        guard !isSubsampled else {
+            throw SVIError.invalidArgument(
+                "ProgramModel: the program has a subsampled plate, so its log-density needs a key (logDensity(_:key:))")
+        }
+        return try logDensities(points, key: nil)
+    }
+
+    public func logDensity(_ points: Tensor, key: PRNGKey) throws -> Tensor {
+        try logDensities(points, key: key)
+    }
+
+    private func logDensities(_ points: Tensor, key: PRNGKey?) throws -> Tensor {
+        guard points.rank == 2, points.shape[1] == dimension else {
+            throw SVIError.shapeMismatch("ProgramModel: points of shape \(points.shape); expected [S, \(dimension)]")
+        }
+        let keys = key?.split(points.shape[0])
+        return Tensor.concatenating(try (0..<points.shape[0]).map { row in
+            let (trace, logDet) = try run(points, row: row, key: keys?[row])
+            return try trace.logJoint() + logDet
+        })
+    }
+
+    /// Each latent site's constrained value at the unconstrained `point`
+    /// (one row of `dimension` coordinates), drawing any subsample with `key`.
+    public func constrainedValues(_ point: [Double], key: PRNGKey? = nil) throws -> [String: Tensor] {
+        guard point.count == dimension else {
+            throw SVIError.shapeMismatch("ProgramModel: a point of \(point.count) coordinates; expected \(dimension)")
+        }
+        let (trace, _) = try run(Tensor(shape: [1, dimension], scalars: point), row: 0, key: key)
+        return Dictionary(uniqueKeysWithValues: latentSites.map { ($0.name, trace[$0.name]!.value!) })
+    }
+
+    /// Runs the program with row `row` of `points` substituted (NumPyro's
+    /// unconstrained substitution): the trace and the summed log-determinants.
+    private func run(_ points: Tensor, row: Int, key: PRNGKey?) throws -> (trace: Trace, logDet: Tensor) {
+        let layout = layout, rowStart = row * dimension
+        var logDet = Tensor(0)
+        var substituted = Handlers.substitute(program) { site in
+            guard site.kind == .sample, !site.isObserved, let block = layout[site.name] else { return nil }
+            let transform = try bijectTo(site.distribution!.support)
+            let u = points.gathering(block.coordinates.map { rowStart + $0 }, shape: block.shape)
+            let x = try transform.forward(u)
+            logDet = logDet + (try transform.logAbsDetJacobian(u, x)).sum()
+            return x
+        }
+        if let key { substituted = Handlers.seed(substituted, key: key) }
+        let trace = try Trace.record(substituted)
+        let latentNames = Set(trace.sites.filter { $0.kind == .sample && !$0.isObserved }.map(\.name))
+        guard latentNames == Set(layout.keys) else {
+            throw SVIError.invalidArgument(
+                "ProgramModel: the program's latent sites changed from \(latentSites.map(\.name)) to \(latentNames.sorted())")
+        }
+        return (trace, logDet)
+    }
+}
