@@ -65,6 +65,8 @@ func randomLowerTriangular(_ n: Int, seed: UInt64) -> Tensor {
         #expect(square.diagonalPart().scalars == [1, 4, 5, 8])
         #expect(Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]).diagonalMatrix().scalars == [1, 0, 0, 2, 3, 0, 0, 4])
         #expect(Tensor.identity(2).scalars == [1, 0, 0, 1])
+        #expect(square.squaredFrobeniusNorm().scalars == [30, 174])
+        #expect(gradientMatches(at: a) { ($0.squaredFrobeniusNorm() * Tensor([0.5, -2])).sum() })
         let weights = randomTensor([2, 3, 2], seed: 8)
         #expect(gradientMatches(at: a) { ($0.matrixTransposed() * weights).sum() })
         #expect(gradientMatches(at: square) { $0.diagonalPart().squared().sum() })

@@ -87,7 +87,7 @@ public struct LowRankMultivariateNormal: Distribution, MultivariateGaussian {
     func precisionQuadraticForm(_ columns: Tensor) -> Tensor {
         let whitened = columns / covDiag.sqrt().expandingShape(at: -1)
         let projected = triangularSolve(capacitanceTril, matmul(whitenedFactor.matrixTransposed(), whitened))
-        return sumOfSquares(whitened) - sumOfSquares(projected)
+        return whitened.squaredFrobeniusNorm() - projected.squaredFrobeniusNorm()
     }
 
     /// log det C + Σ log d (the matrix determinant lemma).

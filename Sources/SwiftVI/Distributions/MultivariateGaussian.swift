@@ -34,11 +34,6 @@ extension MultivariateGaussian {
     }
 }
 
-/// The sum of the squares of the entries of each matrix in a stack `B + [m, n]`, shape B.
-func sumOfSquares(_ matrices: Tensor) -> Tensor {
-    matrices.squared().sum(alongAxis: -1).sum(alongAxis: -1)
-}
-
 /// KL(p ‖ q) = ½ [tr(Σq⁻¹ Σp) + (μq − μp)ᵀ Σq⁻¹ (μq − μp) − D + log det Σq − log det Σp],
 /// shape: the broadcast batch shape of p and q.
 func multivariateGaussianKL(_ p: some MultivariateGaussian, _ q: some MultivariateGaussian) -> Tensor {

@@ -86,7 +86,7 @@ public struct MultivariateNormal: Distribution, MultivariateGaussian {
     public func entropy() -> Tensor { gaussianEntropy() }
 
     func precisionQuadraticForm(_ columns: Tensor) -> Tensor {
-        sumOfSquares(triangularSolve(factor, columns))
+        triangularSolve(factor, columns).squaredFrobeniusNorm()
     }
 
     var logDeterminant: Tensor { factor.choleskyLogDeterminant() }
