@@ -152,6 +152,11 @@ typedef uint64_t svi_dist;
  * broadcast against each other as NumPy does. Families and their parameters:
  *   "Normal":      loc, scale
  *   "Categorical": probs or logits (last axis indexes the categories)
+ *   "MultivariateNormal": loc (..., D) and exactly one of covariance_matrix,
+ *                  precision_matrix (symmetric positive definite) or scale_tril
+ *                  (lower triangular, positive diagonal), each (..., D, D)
+ *   "LowRankMultivariateNormal": loc (..., D), cov_factor (..., D, r),
+ *                  cov_diag (..., D) > 0; covariance cov_factor cov_factorᵀ + diag(cov_diag)
  * Errors: SVI_E_INVALID_ARGUMENT for an unknown family, a missing, repeated or
  * unknown parameter, or a value outside its domain (scale <= 0, a NaN,
  * probabilities that are negative or do not sum to 1); SVI_E_SHAPE_MISMATCH
