@@ -152,6 +152,13 @@ typedef uint64_t svi_dist;
  * broadcast against each other as NumPy does. Families and their parameters:
  *   "Normal":      loc, scale
  *   "Categorical": probs or logits (last axis indexes the categories)
+ *   "LogNormal", "Cauchy", "Laplace", "Logistic", "Gumbel": loc, scale
+ *   "HalfNormal", "HalfCauchy": scale
+ *   "Uniform":     low, high (low < high)
+ *   "Weibull":     scale, concentration
+ *   "Pareto":      scale, alpha
+ *   "TruncatedNormal": loc, scale, and optionally low and/or high (low < high;
+ *                  a missing bound, or an infinite one, leaves that side open)
  * Errors: SVI_E_INVALID_ARGUMENT for an unknown family, a missing, repeated or
  * unknown parameter, or a value outside its domain (scale <= 0, a NaN,
  * probabilities that are negative or do not sum to 1); SVI_E_SHAPE_MISMATCH

@@ -134,8 +134,7 @@ private struct StandardizedSummary {
 
     init(_ a: Double, _ b: Double) {
         let logMass = logStandardNormalMass(a, b)
-        let la = Double.exp(logStandardNormalDensity(a) - logMass)  // 0 at an infinite bound
-        let lb = Double.exp(logStandardNormalDensity(b) - logMass)
+        let (la, lb) = inverseMillsRatios(a, b, logMass: logMass)  // 0 at an infinite bound
         let (a, b) = (a.isFinite ? a : 0, b.isFinite ? b : 0)  // only ever multiplied by la or lb = 0
         let m = la - lb
         let dm = (la * (m - a), lb * (b - m))
@@ -148,4 +147,19 @@ private struct StandardizedSummary {
         entropy = (0.5 + halfLogTwoPi + logMass + 0.5 * (tailA - tailB),
                    -la + 0.5 * (dTailA.0 - dTailB.0), lb + 0.5 * (dTailA.1 - dTailB.1))
     }
+}
+
+/// (φ(a), φ(b)) / (Φ(b) - Φ(a)). When [a, b] lies in one tail they are formed
+/// from Mills ratios, φ(a)/M = 1/(R(a) - e^((a² - b²)/2) R(b)) for a ≥ 0 and its
+/// mirror image for b ≤ 0, because exp(log φ - log M) would carry the rounding
+/// of two large logarithms (about 1e-13 relative at 30 scales out) into the
+/// variance's cancellation 1 + aλa - λa².
+private func inverseMillsRatios(_ a: Double, _ b: Double, logMass: Double) -> (Double, Double) {
+    if a >= 0 || b <= 0 {
+        let (near, far) = a >= 0 ? (a, b) : (-b, -a)  // near: the bound closer to the centre, mirrored to ≥ 0
+        let decay = far.isFinite ? Double.exp(-0.5 * (far - near) * (far + near)) : 0  // φ(far)/φ(near)
+        let lambdaNear = 1 / (standardNormalMillsRatio(near) - decay * (far.isFinite ? standardNormalMillsRatio(far) : 0))
+        return a >= 0 ? (lambdaNear, decay * lambdaNear) : (decay * lambdaNear, lambdaNear)
+    }
+    return (Double.exp(logStandardNormalDensity(a) - logMass), Double.exp(logStandardNormalDensity(b) - logMass))
 }
