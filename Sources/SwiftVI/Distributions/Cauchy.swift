@@ -10,17 +10,13 @@ public struct Cauchy: LocationScaleFamily {
     /// Throws when `loc` is not finite, `scale` is not positive and finite, or
     /// the shapes do not broadcast.
     public init(loc: Tensor, scale: Tensor) throws {
-        try ParameterCheck.finite(loc, "Cauchy", "loc")
-        try ParameterCheck.positive(scale, "Cauchy", "scale")
-        batchShape = try ParameterCheck.batchShape("Cauchy", [("loc", loc), ("scale", scale)])
+        batchShape = try ParameterCheck.locationScale("Cauchy", loc: loc, scale: scale)
         self.loc = loc
         self.scale = scale
     }
 
     public var familyName: String { "Cauchy" }
-    public var eventShape: [Int] { [] }
     public var support: Constraint { .real }
-    public var hasReparameterizedSample: Bool { true }
 
     public var mean: Tensor { Tensor(shape: batchShape, scalars: [Double](repeating: .nan, count: batchShape.reduce(1, *))) }
     public var variance: Tensor { mean }

@@ -10,17 +10,13 @@ public struct Gumbel: LocationScaleFamily {
     /// Throws when `loc` is not finite, `scale` is not positive and finite, or
     /// the shapes do not broadcast.
     public init(loc: Tensor, scale: Tensor) throws {
-        try ParameterCheck.finite(loc, "Gumbel", "loc")
-        try ParameterCheck.positive(scale, "Gumbel", "scale")
-        batchShape = try ParameterCheck.batchShape("Gumbel", [("loc", loc), ("scale", scale)])
+        batchShape = try ParameterCheck.locationScale("Gumbel", loc: loc, scale: scale)
         self.loc = loc
         self.scale = scale
     }
 
     public var familyName: String { "Gumbel" }
-    public var eventShape: [Int] { [] }
     public var support: Constraint { .real }
-    public var hasReparameterizedSample: Bool { true }
 
     /// loc + γ scale, γ the Euler–Mascheroni constant.
     public var mean: Tensor { (loc + eulerMascheroni * scale).broadcasted(to: batchShape) }

@@ -2,9 +2,8 @@ import RealModule
 
 /// The Cauchy distribution with location 0 and the given `scale`, folded onto
 /// x ≥ 0. Its mean and variance are infinite.
-public struct HalfCauchy: LocationScaleFamily {
+public struct HalfCauchy: HalfLineScaleFamily {
     public let scale: Tensor
-    public var batchShape: [Int] { scale.shape }
 
     /// Throws when `scale` is not positive and finite.
     public init(scale: Tensor) throws {
@@ -12,11 +11,7 @@ public struct HalfCauchy: LocationScaleFamily {
         self.scale = scale
     }
 
-    var loc: Tensor { 0 }
     public var familyName: String { "HalfCauchy" }
-    public var eventShape: [Int] { [] }
-    public var support: Constraint { .positive }
-    public var hasReparameterizedSample: Bool { true }
 
     public var mean: Tensor { Tensor(shape: batchShape, scalars: [Double](repeating: .infinity, count: scale.count)) }
     public var variance: Tensor { mean }

@@ -2,9 +2,8 @@ import RealModule
 
 /// The normal distribution with mean 0 and standard deviation `scale`, folded
 /// onto x ≥ 0.
-public struct HalfNormal: LocationScaleFamily {
+public struct HalfNormal: HalfLineScaleFamily {
     public let scale: Tensor
-    public var batchShape: [Int] { scale.shape }
 
     /// Throws when `scale` is not positive and finite.
     public init(scale: Tensor) throws {
@@ -12,11 +11,7 @@ public struct HalfNormal: LocationScaleFamily {
         self.scale = scale
     }
 
-    var loc: Tensor { 0 }
     public var familyName: String { "HalfNormal" }
-    public var eventShape: [Int] { [] }
-    public var support: Constraint { .positive }
-    public var hasReparameterizedSample: Bool { true }
 
     /// scale √(2/π).
     public var mean: Tensor { scale * (2 / Double.pi).squareRoot() }

@@ -10,17 +10,13 @@ public struct Laplace: LocationScaleFamily {
     /// Throws when `loc` is not finite, `scale` is not positive and finite, or
     /// the shapes do not broadcast.
     public init(loc: Tensor, scale: Tensor) throws {
-        try ParameterCheck.finite(loc, "Laplace", "loc")
-        try ParameterCheck.positive(scale, "Laplace", "scale")
-        batchShape = try ParameterCheck.batchShape("Laplace", [("loc", loc), ("scale", scale)])
+        batchShape = try ParameterCheck.locationScale("Laplace", loc: loc, scale: scale)
         self.loc = loc
         self.scale = scale
     }
 
     public var familyName: String { "Laplace" }
-    public var eventShape: [Int] { [] }
     public var support: Constraint { .real }
-    public var hasReparameterizedSample: Bool { true }
 
     public var mean: Tensor { loc.broadcasted(to: batchShape) }
     /// 2 scale².

@@ -18,6 +18,9 @@ protocol LocationScaleFamily: Distribution {
 }
 
 extension LocationScaleFamily {
+    public var eventShape: [Int] { [] }
+    public var hasReparameterizedSample: Bool { true }
+
     public func logProb(_ value: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: value.shape)
         return Tensor.map(value, loc, scale) { x, m, s in
@@ -55,6 +58,16 @@ extension LocationScaleFamily {
             return (m + s * z, s * Double.exp(-Self.standardLogDensity(z).value), 1, z)
         }
     }
+}
+
+/// A location–scale family with location 0 folded onto x ≥ 0 (HalfNormal, HalfCauchy):
+/// its batch shape is the scale's.
+protocol HalfLineScaleFamily: LocationScaleFamily {}
+
+extension HalfLineScaleFamily {
+    var loc: Tensor { 0 }
+    public var batchShape: [Int] { scale.shape }
+    public var support: Constraint { .positive }
 }
 
 /// Draws of shape `sampleShape + batchShape` by the inverse-cdf method: `quantile`

@@ -9,9 +9,7 @@ public struct LogNormal: Distribution {
     /// Throws when `loc` is not finite, `scale` is not positive and finite, or
     /// the shapes do not broadcast.
     public init(loc: Tensor, scale: Tensor) throws {
-        try ParameterCheck.finite(loc, "LogNormal", "loc")
-        try ParameterCheck.positive(scale, "LogNormal", "scale")
-        batchShape = try ParameterCheck.batchShape("LogNormal", [("loc", loc), ("scale", scale)])
+        batchShape = try ParameterCheck.locationScale("LogNormal", loc: loc, scale: scale)
         self.loc = loc
         self.scale = scale
     }

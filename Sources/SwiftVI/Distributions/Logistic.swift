@@ -10,17 +10,13 @@ public struct Logistic: LocationScaleFamily {
     /// Throws when `loc` is not finite, `scale` is not positive and finite, or
     /// the shapes do not broadcast.
     public init(loc: Tensor, scale: Tensor) throws {
-        try ParameterCheck.finite(loc, "Logistic", "loc")
-        try ParameterCheck.positive(scale, "Logistic", "scale")
-        batchShape = try ParameterCheck.batchShape("Logistic", [("loc", loc), ("scale", scale)])
+        batchShape = try ParameterCheck.locationScale("Logistic", loc: loc, scale: scale)
         self.loc = loc
         self.scale = scale
     }
 
     public var familyName: String { "Logistic" }
-    public var eventShape: [Int] { [] }
     public var support: Constraint { .real }
-    public var hasReparameterizedSample: Bool { true }
 
     public var mean: Tensor { loc.broadcasted(to: batchShape) }
     /// π² scale² / 3.

@@ -1,4 +1,12 @@
+/// Parameter checks shared by the elementary families.
 extension ParameterCheck {
+    /// Checks a finite `loc` and a positive, finite `scale` and returns their broadcast shape.
+    static func locationScale(_ family: String, loc: Tensor, scale: Tensor) throws -> [Int] {
+        try finite(loc, family, "loc")
+        try positive(scale, family, "scale")
+        return try batchShape(family, [("loc", loc), ("scale", scale)])
+    }
+
     /// Throws unless `low` < `high` wherever the two broadcast, naming both
     /// parameters and the first offending pair. The shapes must broadcast.
     static func ordered(_ low: Tensor, _ high: Tensor, _ family: String,
