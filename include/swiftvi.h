@@ -152,6 +152,13 @@ typedef uint64_t svi_dist;
  * broadcast against each other as NumPy does. Families and their parameters:
  *   "Normal":      loc, scale
  *   "Categorical": probs or logits (last axis indexes the categories)
+ *   "LogNormal", "Cauchy", "Laplace", "Logistic", "Gumbel": loc, scale
+ *   "HalfNormal", "HalfCauchy": scale
+ *   "Uniform":     low, high (low < high)
+ *   "Weibull":     scale, concentration
+ *   "Pareto":      scale, alpha
+ *   "TruncatedNormal": loc, scale, and optionally low and/or high (low < high;
+ *                  a missing bound, or an infinite one, leaves that side open)
  *   "MultivariateNormal": loc (..., D) and exactly one of covariance_matrix,
  *                  precision_matrix (symmetric positive definite) or scale_tril
  *                  (lower triangular, positive diagonal), each (..., D, D)
