@@ -39,6 +39,7 @@ private func momentsAgree(_ draws: [Double], mean: Double, variance: Double, fou
             #expect(try parameterGradientMatches([-1.2, 2.5]) { try Bernoulli(logits: $0).logProb(Tensor(x)) })
         }
         #expect(try parameterGradientMatches([0.3, 0.75]) { try Bernoulli(probs: $0).entropy() })
+        #expect(try parameterGradientMatches([-1.2, 2.5]) { try Bernoulli(logits: $0).cdf(Tensor(0.5)) })
         #expect(try parameterGradientMatches([-1.2, 2.5]) { try Bernoulli(logits: $0).entropy() + Bernoulli(logits: $0).variance })
     }
 
@@ -204,6 +205,7 @@ private func momentsAgree(_ draws: [Double], mean: Double, variance: Double, fou
             return d.entropy() + d.mean + d.variance
         })
         #expect(try parameterGradientMatches([-2, 1.5]) { try Geometric(logits: $0).entropy() })
+        #expect(try parameterGradientMatches([0.2, 0.9]) { try Geometric(probs: $0).cdf(Tensor(3.5)) })
     }
 
     @Test func samplesHaveGeometricMoments() throws {

@@ -2,7 +2,7 @@ import RealModule
 
 /// The Bernoulli distribution on {0, 1}: 1 with probability p, given as
 /// `probs` or `logits`.
-public struct Bernoulli: Distribution {
+public struct Bernoulli: BernoulliTrials {
     public let success: SuccessProbability
 
     /// Throws unless every probability is in [0, 1].
@@ -17,13 +17,7 @@ public struct Bernoulli: Distribution {
 
     public var familyName: String { "Bernoulli" }
     public var batchShape: [Int] { success.parameter.shape }
-    public var eventShape: [Int] { [] }
     public var support: Constraint { .boolean }
-    public var hasReparameterizedSample: Bool { false }
-    /// The probability of 1, differentiable.
-    public var probs: Tensor { success.probs }
-    /// log p − log(1 − p), differentiable.
-    public var logits: Tensor { success.logits }
 
     public func logProb(_ value: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: value.shape)
@@ -39,6 +33,18 @@ public struct Bernoulli: Distribution {
         let shape = sampleShape + batchShape
         let p = probs.detached.broadcasted(to: shape).scalars
         return Tensor(shape: shape, scalars: zip(key.uniform(p.count), p).map { $0 < $1 ? 1 : 0 })
+    }
+
+    /// P(X ≤ x): 0 below 0, 1 − p on [0, 1), 1 from 1 on.
+    public func cdf(_ value: Tensor) throws -> Tensor {
+        _ = try resultShape(forValueShape: value.shape)
+        let success = success
+        return Tensor.map(value, success.parameter) { x, theta in
+            if x < 0 { return (0, 0, 0) }
+            if x >= 1 { return (1, 0, 0) }
+            let t = success.terms(theta)
+            return (t.q, 0, -t.dP)
+        }
     }
 
     public var mean: Tensor { probs }

@@ -3,7 +3,7 @@ import RealModule
 /// The binomial distribution: the number of successes in `totalCount`
 /// independent trials of success probability p, given as `probs` or `logits`.
 /// Gradients flow to p; `totalCount` is an integer count and is not differentiated.
-public struct Binomial: Distribution {
+public struct Binomial: BernoulliTrials {
     /// The number of trials, detached from any tape.
     public let totalCount: Tensor
     public let success: SuccessProbability
@@ -34,13 +34,7 @@ public struct Binomial: Distribution {
     }
 
     public var familyName: String { "Binomial" }
-    public var eventShape: [Int] { [] }
     public var support: Constraint { .integerInterval(low: Tensor(0), high: totalCount) }
-    public var hasReparameterizedSample: Bool { false }
-    /// The success probability, differentiable.
-    public var probs: Tensor { success.probs }
-    /// log p − log(1 − p), differentiable.
-    public var logits: Tensor { success.logits }
 
     public func logProb(_ value: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: value.shape)

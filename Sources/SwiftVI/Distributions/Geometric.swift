@@ -3,7 +3,7 @@ import RealModule
 /// The geometric distribution of the number of failures {0, 1, 2, …} before the
 /// first success in trials of success probability p, given as `probs` or `logits`:
 /// P(k) = p (1 − p)^k, as NumPyro (scipy's `geom` shifted by loc = −1).
-public struct Geometric: Distribution {
+public struct Geometric: BernoulliTrials {
     public let success: SuccessProbability
 
     /// Throws unless every probability is in (0, 1].
@@ -18,13 +18,7 @@ public struct Geometric: Distribution {
 
     public var familyName: String { "Geometric" }
     public var batchShape: [Int] { success.parameter.shape }
-    public var eventShape: [Int] { [] }
     public var support: Constraint { .nonnegativeInteger }
-    public var hasReparameterizedSample: Bool { false }
-    /// The success probability, differentiable.
-    public var probs: Tensor { success.probs }
-    /// log p − log(1 − p), differentiable.
-    public var logits: Tensor { success.logits }
 
     public func logProb(_ value: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: value.shape)
@@ -44,6 +38,19 @@ public struct Geometric: Distribution {
         return Tensor(shape: shape, scalars: theta.indices.map { i in
             (Double.log(u[i]) / success.terms(theta[i]).logQ).rounded(.down)
         })
+    }
+
+    /// P(X ≤ x) = 1 − (1 − p)^(⌊x⌋ + 1) for x ≥ 0.
+    public func cdf(_ value: Tensor) throws -> Tensor {
+        _ = try resultShape(forValueShape: value.shape)
+        let success = success
+        return Tensor.map(value, success.parameter) { x, theta in
+            guard x >= 0 else { return (0, 0, 0) }
+            let t = success.terms(theta)
+            let trials = x.rounded(.down) + 1
+            let survival = Double.exp(trials * t.logQ)
+            return (-Double.expMinusOne(trials * t.logQ), 0, survival == 0 ? 0 : -survival * trials * t.dLogQ)
+        }
     }
 
     /// (1 − p)/p.

@@ -66,6 +66,21 @@ public struct SuccessProbability {
     }
 }
 
+/// A univariate family counting outcomes of Bernoulli trials of success
+/// probability `success` (Bernoulli, Binomial, Geometric, NegativeBinomial).
+public protocol BernoulliTrials: Distribution {
+    var success: SuccessProbability { get }
+}
+
+extension BernoulliTrials {
+    public var eventShape: [Int] { [] }
+    public var hasReparameterizedSample: Bool { false }
+    /// The success probability, differentiable.
+    public var probs: Tensor { success.probs }
+    /// log p − log(1 − p), differentiable.
+    public var logits: Tensor { success.logits }
+}
+
 /// `count` × `x` with 0 × ±∞ taken as 0, the convention of xlogy: a zero count of
 /// an impossible outcome contributes nothing.
 func weighted(_ count: Double, _ x: Double) -> Double {

@@ -30,7 +30,7 @@ def integer_values(rng, low, high, count=40):
 def test_bernoulli_matches_scipy(rng, form):
     p = rng.random(NUM_DRAWS)
     d = swiftvi.Bernoulli(probs=p) if form == "probs" else swiftvi.Bernoulli(logits=np.log(p) - np.log1p(-p))
-    check_against_scipy(d, stats.bernoulli(p), integer_values(rng, 0, 1), discrete=True, methods=METHODS)
+    check_against_scipy(d, stats.bernoulli(p), integer_values(rng, 0, 1), discrete=True, methods=METHODS + ("cdf",))
 
 
 @pytest.mark.parametrize("form", ["probs", "logits"])
@@ -54,7 +54,8 @@ def test_geometric_matches_scipy(rng, form):
     d = swiftvi.Geometric(probs=expit(logits)) if form == "probs" else swiftvi.Geometric(logits=logits)
     # NumPyro's Geometric counts failures; scipy's geom counts trials, hence loc = -1.
     reference = stats.geom(expit(logits), loc=-1)
-    check_against_scipy(d, reference, integer_values(rng, 0, reference.ppf(0.999)), discrete=True, methods=METHODS)
+    values = integer_values(rng, 0, reference.ppf(0.999))
+    check_against_scipy(d, reference, values, discrete=True, methods=METHODS + ("cdf",))
 
 
 def test_large_count_log_probs_match_high_precision():
