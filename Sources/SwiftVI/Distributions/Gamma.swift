@@ -22,13 +22,14 @@ public struct Gamma: Distribution {
     /// Samples carry implicit reparameterization gradients to both parameters.
     public var hasReparameterizedSample: Bool { true }
 
-    /// At x = 0 the density's limit: βᵅ… is log β for α = 1, +inf for α < 1, −inf for α > 1.
+    /// At x = 0 the density's limit: log β for α = 1, +inf for α < 1, −inf for α > 1.
     public func logProb(_ value: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: value.shape)
         return Tensor.map(value, concentration, rate) { x, a, b in
             let y = b * x
             guard x > 0, y.isFinite else {
-                return (x == 0 ? gammaLogDensityAtZero(a, b) : -.infinity, 0, 0, 0)
+                let atZero = a == 1 ? Double.log(b) : logPowerLimitAtZero(a - 1)
+                return (x == 0 ? atZero : -.infinity, 0, 0, 0)
             }
             // log(yᵅe⁻ʸ/Γ(α)) − log x, stable for large α.
             return (logGammaPrefix(a, y) - Double.log(x), (a - 1) / x - b, Double.log(y) - digamma(a), a / b - x)
@@ -72,9 +73,4 @@ public struct Gamma: Distribution {
             return (y / b, y / gammaPrefix(a, y) / b, standardGammaSampleDerivative(a, y) / b, -y / (b * b))
         }
     }
-}
-
-/// log of the Gamma(α, β) density's limit at 0.
-func gammaLogDensityAtZero(_ a: Double, _ b: Double) -> Double {
-    a == 1 ? Double.log(b) : (a < 1 ? .infinity : -.infinity)
 }

@@ -44,3 +44,9 @@ public func log1pmx(_ t: Double) -> Double {
     }
     return 2 * sum - u * t
 }
+
+/// The limit of log(xᵉ) as x → 0⁺: 0 for e = 0, +inf for e < 0, −inf for e > 0.
+/// Densities with a factor xᵉ use it at the boundary of their support.
+public func logPowerLimitAtZero(_ exponent: Double) -> Double {
+    exponent == 0 ? 0 : (exponent < 0 ? .infinity : -.infinity)
+}
