@@ -23,6 +23,8 @@ func incompleteBetaQuantile(_ a: Double, _ b: Double, p: Double, q: Double) -> (
     // Solve Iᵥ(α, β) = target (complement = other) for the variable v ≤ ½ of the current frame.
     var (alpha, beta, target, other) = (a, b, p, q)
     var v = incompleteBetaQuantileGuess(a, b, p: p, q: q)
+    if v == 0 { return (0, 1) }  // the quantile is below the smallest double
+    if v == 1 { return (1, 0) }
     var swapped = false
     if v > 0.5 {
         (alpha, beta, target, other, v, swapped) = (b, a, q, p, 1 - v, true)
@@ -42,7 +44,8 @@ func incompleteBetaQuantile(_ a: Double, _ b: Double, p: Double, q: Double) -> (
         let step = residual / slope
         var next = v * Double.exp(-step)
         if !(next > low && next < high) {
-            next = low == 0 ? high / 4 : 0.5 * (low + high)
+            // Outside the bracket (or underflowed): bisect, geometrically while the bracket reaches 0.
+            next = low == 0 ? high * 1e-4 : 0.5 * (low + high)
             if !(next > low && next < high) { break }
         }
         if abs(next - v) <= 4 * next.ulp { v = next; break }

@@ -12,9 +12,10 @@ import RealModule
 /// large a loses no digits to cancelling exponents. The smaller of P and Q is
 /// computed directly and the other as its complement.
 ///
-/// Accuracy (against mpmath at 50 digits): relative error of the smaller of P
-/// and Q below about 1e-14 for a ≤ 1e3 and 1e-13 for a ≤ 1e6; near x ≈ a the
-/// series and fraction take O(√a) terms. Returns NaN unless a > 0 and x ≥ 0.
+/// Accuracy (against mpmath at 50 digits, from a = 1e-300 to 1e6 and x = 1e-300
+/// to 700): relative error of the smaller of P and Q below 1e-13, and mostly
+/// below 1e-14. Near x ≈ a the series and fraction take O(√a) terms, so the cost
+/// grows like √a. Returns NaN unless a > 0 and x ≥ 0.
 public func regularizedGammaP(_ a: Double, _ x: Double) -> Double {
     regularizedGammaPQ(a, x).p
 }

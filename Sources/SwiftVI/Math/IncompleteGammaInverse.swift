@@ -37,7 +37,8 @@ func gammaQuantile(_ a: Double, p: Double, q: Double) -> Double {
         if residual > 0 { high = x } else { low = x }
         var next = x * Double.exp(-residual * value / gammaPrefix(a, x))
         if !(next > low && next < high) {
-            if high == .infinity { next = 4 * x } else if low == 0 { next = x / 4 } else { next = (low * high).squareRoot() }
+            // Outside the bracket (or under/overflowed): bisect, geometrically while it is unbounded.
+            if high == .infinity { next = 4 * x } else if low == 0 { next = high * 1e-4 } else { next = (low * high).squareRoot() }
             if !(next > low && next < high) { return x }
         }
         if abs(next - x) <= 4 * next.ulp { return next }
