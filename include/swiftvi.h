@@ -157,6 +157,9 @@ typedef uint64_t svi_dist;
  *   "Poisson":     rate (>= 0)
  *   "Geometric":   probs (in (0, 1]) or logits; counts failures before the
  *                  first success, support {0, 1, 2, ...}
+ *   "NegativeBinomial": total_count (> 0, real), probs (in [0, 1)) or logits;
+ *                  counts successes before total_count failures (as PyTorch
+ *                  and NumPyro), support {0, 1, 2, ...}
  *   "Delta":       v; optionally log_density (broadcast to the batch shape,
  *                  default 0) and event_dim (a 0-d array holding an integer
  *                  between 0 and the rank of v, default 0)

@@ -11,6 +11,11 @@ let discreteFamilies: [String: FamilyMaker] = [
     },
     "Poisson": { p in try Poisson(rate: p.take("rate")) },
     "Geometric": { p in try p.probsOrLogits(Geometric.init(probs:), Geometric.init(logits:)) },
+    "NegativeBinomial": { p in
+        let r = try p.take("total_count")
+        return try p.probsOrLogits({ try NegativeBinomial(totalCount: r, probs: $0) },
+                                   { try NegativeBinomial(totalCount: r, logits: $0) })
+    },
     "Delta": { p in
         let v = try p.take("v")
         let logDensity = p.takeIfPresent("log_density") ?? Tensor(0)

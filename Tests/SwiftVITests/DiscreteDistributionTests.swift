@@ -223,6 +223,87 @@ private func momentsAgree(_ draws: [Double], mean: Double, variance: Double, fou
     }
 }
 
+@Suite struct NegativeBinomialTests {
+    @Test func logProbMatchesTheDirectFormula() throws {
+        let d = try NegativeBinomial(totalCount: Tensor([0.7, 12]), probs: Tensor([0.3, 0.85]))
+        for k in [0, 1, 6, 80] {
+            let lp = try d.logProb(Tensor(Double(k))).scalars
+            for (j, (r, p)) in [(0.7, 0.3), (12.0, 0.85)].enumerated() {
+                let direct = Double.logGamma(Double(k) + r) - Double.logGamma(r) - logFactorial(k)
+                    + Double(k) * Double.log(p) + r * Double.log(1 - p)
+                #expect(close(lp[j], direct, relative: 1e-12))
+            }
+        }
+        #expect(try d.logProb(Tensor(shape: [2, 1], scalars: [-1, 0.5])).scalars.allSatisfy { $0 == -.infinity })
+        #expect(try NegativeBinomial(totalCount: Tensor(3), probs: Tensor(0)).logProb(Tensor([0, 1])).scalars == [0, -.infinity])
+    }
+
+    @Test func gradientsMatchFiniteDifferences() throws {
+        for k in [0.0, 4.0, 30.0] {
+            #expect(try parameterGradientMatches([2.5, 0.4]) { t in
+                try NegativeBinomial(totalCount: t.gathering([0], shape: []), probs: t.gathering([1], shape: [])).logProb(Tensor(k))
+            })
+            #expect(try parameterGradientMatches([0.6, 1.2]) { t in
+                try NegativeBinomial(totalCount: t.gathering([0], shape: []), logits: t.gathering([1], shape: [])).logProb(Tensor(k))
+            })
+        }
+        #expect(try parameterGradientMatches([2.5, -0.3]) { t in
+            let d = try NegativeBinomial(totalCount: t.gathering([0], shape: []), logits: t.gathering([1], shape: []))
+            return try d.entropy() + d.mean + d.variance
+        })
+    }
+
+    @Test func entropyWithOneFailureIsGeometric() throws {
+        // With r = 1 the successes before the first failure are Geometric with success probability 1 − p.
+        let h = try NegativeBinomial(totalCount: Tensor(1), probs: Tensor([0.2, 0.97])).entropy().scalars
+        let g = try Geometric(probs: Tensor([0.8, 0.03])).entropy().scalars
+        #expect(close(h[0], g[0], relative: 1e-14) && close(h[1], g[1], relative: 1e-14))
+    }
+
+    @Test func samplesHaveNegativeBinomialMoments() throws {
+        for (r, p) in [(0.3, 0.8), (2.5, 0.4), (60.0, 0.9)] {
+            let draws = try NegativeBinomial(totalCount: Tensor(r), probs: Tensor(p)).sample([100_000], key: PRNGKey(seed: 6)).scalars
+            let q = 1 - p, variance = r * p / (q * q)
+            let fourth = r * p * (1 + 4 * p + p * p) / (q * q * q * q) + 3 * variance * variance
+            #expect(momentsAgree(draws, mean: r * p / q, variance: variance, fourthCentral: fourth))
+        }
+    }
+
+    @Test func invalidParametersAreRejectedByName() {
+        #expect(throws: SVIError.invalidArgument("NegativeBinomial: probs must be in [0, 1); got 1.0 at index 0")) {
+            try NegativeBinomial(totalCount: Tensor(2), probs: Tensor(1))
+        }
+        #expect(throws: SVIError.self) { try NegativeBinomial(totalCount: Tensor(0), logits: Tensor(0)) }
+    }
+}
+
+@Suite struct DiscreteCDFTests {
+    @Test func cdfsAreRunningSumsOfTheMasses() throws {
+        let families: [any Distribution] = [
+            try Poisson(rate: Tensor(6.5)), try Binomial(totalCount: Tensor(30), logits: Tensor(0.4)),
+            try Geometric(probs: Tensor(0.15)), try Bernoulli(probs: Tensor(0.35)),
+        ]
+        for d in families {
+            let ks = Tensor((0...40).map(Double.init))
+            var running = 0.0
+            let mass = try d.logProb(ks).exp().scalars
+            let cdf = try d.cdf(ks + 0.5).scalars
+            for k in 0...40 {
+                running += mass[k]
+                #expect(close(cdf[k], running, relative: 1e-12, absolute: 1e-15), "\(d.familyName) at \(k)")
+            }
+            #expect(try d.cdf(Tensor([-0.5, .infinity])).scalars == [0, 1])
+        }
+    }
+
+    @Test func cdfGradientsMatchFiniteDifferences() throws {
+        for x in [0.0, 3.5, 11.0] {
+            #expect(try parameterGradientMatches([0.7, 5]) { try Poisson(rate: $0).cdf(Tensor(x)) })
+            #expect(try parameterGradientMatches([0.2, 0.65]) { try Binomial(totalCount: Tensor(12), probs: $0).cdf(Tensor(x)) })
+        }
+    }
+}
+
 @Suite struct DeltaAndIndependentTests {
     @Test func deltaPutsItsLogDensityOnV() throws {
         let d = try Delta(v: Tensor(shape: [2, 2], scalars: [1, 2, 3, 4]), logDensity: Tensor([0.5, -1]), eventDim: 1)

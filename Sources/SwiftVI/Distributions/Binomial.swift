@@ -58,6 +58,22 @@ public struct Binomial: BernoulliTrials {
         })
     }
 
+    /// P(X ≤ x) = I₁₋ₚ(n − ⌊x⌋, ⌊x⌋ + 1), the regularized incomplete beta
+    /// function; its derivative in p is −n P(Y = k) at k = ⌊x⌋, Y ~ Binomial(n − 1, p).
+    public func cdf(_ value: Tensor) throws -> Tensor {
+        _ = try resultShape(forValueShape: value.shape)
+        let success = success
+        return Tensor.map(value, totalCount, success.parameter) { x, n, theta in
+            guard x >= 0 else { return (0, 0, 0, 0) }
+            let k = x.rounded(.down)
+            guard k < n else { return (1, 0, 0, 0) }
+            let t = success.terms(theta)
+            let below = regularizedIncompleteBetaPair(n - k, k + 1, x: t.q, y: t.p).value
+            let logMass = binomialLogMass(k, n: n - 1, p: t.p, q: t.q, logP: t.logP, logQ: t.logQ)
+            return (below, 0, 0, -n * Double.exp(logMass) * t.dP)
+        }
+    }
+
     public var mean: Tensor { (totalCount * probs).broadcasted(to: batchShape) }
     public var variance: Tensor { (totalCount * success.power(p: 1, q: 1)).broadcasted(to: batchShape) }
 

@@ -33,6 +33,18 @@ public struct Poisson: Distribution {
         })
     }
 
+    /// P(X ≤ x) = Q(⌊x⌋ + 1, λ), the regularized upper incomplete gamma function;
+    /// its derivative in λ is −P(X = ⌊x⌋).
+    public func cdf(_ value: Tensor) throws -> Tensor {
+        _ = try resultShape(forValueShape: value.shape)
+        return Tensor.map(value, rate) { x, lambda in
+            guard x >= 0 else { return (0, 0, 0) }
+            guard x.isFinite else { return (1, 0, 0) }
+            let k = x.rounded(.down)
+            return (regularizedGammaQ(k + 1, lambda), 0, -Double.exp(poissonLogMass(k, rate: lambda)))
+        }
+    }
+
     public var mean: Tensor { rate }
     public var variance: Tensor { rate }
 

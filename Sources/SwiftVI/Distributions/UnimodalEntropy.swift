@@ -15,7 +15,7 @@ typealias LogMassWithScores = (_ k: Double) -> (logP: Double, score1: Double, sc
 /// NegativeBinomial, whose ratios may grow towards it). Throws
 /// `SVIError.numerical` when more than ten million terms would be needed.
 func unimodalEntropy(_ family: String, mode: Double, lower: Double, upper: Double, tailRatio: Double,
-                     _ logMass: LogMassWithScores) throws -> (value: Double, d1: Double, d2: Double) {
+                     _ logMass: LogMassWithScores) throws -> (value: Double, da: Double, db: Double) {
     var h = 0.0, d1 = 0.0, d2 = 0.0
     var budget = 10_000_000
     for direction in [1.0, -1.0] {

@@ -6,12 +6,10 @@ import RealModule
 // the Stirling error and the deviance term bd0, each computed without
 // cancellation, so the result keeps its relative accuracy for counts of any size.
 
-/// log n! − [(n + ½) log n − n + ½ log 2π], the error of Stirling's formula, for n > 0.
+/// log n! − [(n + ½) log n − n + ½ log 2π], the error of Stirling's formula for
+/// n!, for real n > 0; it equals the remainder δ(n) of Stirling's formula for Γ(n).
 func stirlingError(_ n: Double) -> Double {
-    if n <= 15 { return Double.logGamma(n + 1) - (n + 0.5) * Double.log(n) + n - halfLogTwoPi }
-    // The asymptotic series 1/(12n) − 1/(360n³) + 1/(1260n⁵) − 1/(1680n⁷) + 1/(1188n⁹).
-    let nn = n * n
-    return (1.0 / 12 - (1.0 / 360 - (1.0 / 1260 - (1.0 / 1680 - 1.0 / 1188 / nn) / nn) / nn) / nn) / n
+    n < 10 ? Double.logGamma(n + 1) - (n + 0.5) * Double.log(n) + n - halfLogTwoPi : stirlingCorrection(n)
 }
 
 /// x log(x/m) + m − x, the deviance term, for x ≥ 0 and m > 0; computed by a
@@ -39,7 +37,8 @@ func poissonLogMass(_ k: Double, rate: Double) -> Double {
 }
 
 /// log P(K = k) for K ~ Binomial(n, p), k an integer in 0…n, with p and q = 1 − p
-/// and their logarithms given separately so that neither loses precision.
+/// and their logarithms given separately so that neither loses precision. Real
+/// 0 ≤ k ≤ n give the same expression with Γ in place of factorials.
 func binomialLogMass(_ k: Double, n: Double, p: Double, q: Double, logP: Double, logQ: Double) -> Double {
     if k == 0 { return weighted(n, logQ) }
     if k == n { return weighted(n, logP) }

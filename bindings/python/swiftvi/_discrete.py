@@ -8,7 +8,7 @@ from . import _capi, _library
 from ._marshal import size
 from .distributions import Categorical, Distribution
 
-__all__ = ["Bernoulli", "Binomial", "Poisson", "Geometric", "Delta", "Independent"]
+__all__ = ["Bernoulli", "Binomial", "Poisson", "Geometric", "NegativeBinomial", "Delta", "Independent"]
 
 
 def _probs_and_logits(probs, logits):
@@ -66,6 +66,15 @@ class Geometric(_BernoulliTrials):
 
     def __init__(self, probs=None, logits=None):
         self._make("Geometric", probs, logits)
+
+
+class NegativeBinomial(_BernoulliTrials):
+    """The number of successes before ``total_count`` (real, > 0) failures in trials of success probability
+    ``probs`` (or sigmoid(``logits``)), as PyTorch and NumPyro; scipy's ``nbinom(total_count, 1 - probs)``."""
+
+    def __init__(self, total_count, probs=None, logits=None):
+        self.total_count = np.asarray(total_count, dtype=np.float64)
+        self._make("NegativeBinomial", probs, logits, total_count=self.total_count)
 
 
 class Poisson(_Counts):

@@ -38,14 +38,26 @@ def test_binomial_matches_scipy(rng, form):
     n = rng.integers(0, 300, NUM_DRAWS).astype(float)
     logits = rng.normal(0, 3, NUM_DRAWS)
     d = swiftvi.Binomial(n, probs=expit(logits)) if form == "probs" else swiftvi.Binomial(n, logits=logits)
-    check_against_scipy(d, stats.binom(n, expit(logits)), integer_values(rng, 0, n), discrete=True, methods=METHODS)
+    check_against_scipy(d, stats.binom(n, expit(logits)), integer_values(rng, 0, n), discrete=True,
+                        methods=METHODS + ("cdf",))
 
 
 def test_poisson_matches_scipy(rng):
     rate = np.exp(rng.uniform(-5, 7, NUM_DRAWS))
     spread = 6 * np.sqrt(rate) + 3
-    check_against_scipy(swiftvi.Poisson(rate), stats.poisson(rate), integer_values(rng, np.maximum(rate - spread, 0),
-                        rate + spread), discrete=True, methods=METHODS)
+    values = integer_values(rng, np.maximum(rate - spread, 0), rate + spread)
+    check_against_scipy(swiftvi.Poisson(rate), stats.poisson(rate), values, discrete=True, methods=METHODS + ("cdf",))
+
+
+@pytest.mark.parametrize("form", ["probs", "logits"])
+def test_negative_binomial_matches_scipy(rng, form):
+    r = np.exp(rng.uniform(-2, 4, NUM_DRAWS))
+    logits = rng.normal(0, 1.5, NUM_DRAWS)
+    d = swiftvi.NegativeBinomial(r, probs=expit(logits)) if form == "probs" else swiftvi.NegativeBinomial(r, logits=logits)
+    # PyTorch/NumPyro count successes (probability probs) before total_count failures;
+    # scipy's nbinom(n, p) counts failures before n successes of probability p: n = total_count, p = 1 - probs.
+    reference = stats.nbinom(r, expit(-logits))
+    check_against_scipy(d, reference, integer_values(rng, 0, reference.ppf(0.999)), discrete=True, methods=METHODS)
 
 
 @pytest.mark.parametrize("form", ["probs", "logits"])
@@ -94,6 +106,9 @@ def test_large_count_log_probs_match_high_precision():
         (lambda: swiftvi.Poisson(1e4), stats.poisson(1e4)),
         (lambda: swiftvi.Geometric(probs=0.2), stats.geom(0.2, loc=-1)),
         (lambda: swiftvi.Geometric(logits=2.0), stats.geom(expit(2.0), loc=-1)),
+        (lambda: swiftvi.NegativeBinomial(0.4, probs=0.7), stats.nbinom(0.4, 0.3)),
+        (lambda: swiftvi.NegativeBinomial(3.5, logits=-0.5), stats.nbinom(3.5, expit(0.5))),
+        (lambda: swiftvi.NegativeBinomial(200.0, probs=0.95), stats.nbinom(200.0, 0.05)),
     ],
 )
 def test_sampling_matches_scipy(make, reference):
@@ -178,6 +193,8 @@ def test_independent_log_prob_is_the_summed_base_log_prob(rng):
         (lambda: swiftvi.Poisson(-1.0), "rate"),
         (lambda: swiftvi.Poisson(np.nan), "rate"),
         (lambda: swiftvi.Geometric(probs=0.0), "probs"),
+        (lambda: swiftvi.NegativeBinomial(0.0, probs=0.5), "total_count"),
+        (lambda: swiftvi.NegativeBinomial(2.0, probs=1.0), "probs"),
         (lambda: swiftvi.Delta(np.nan), "v"),
         (lambda: swiftvi.Delta([1.0, 2.0], log_density=[1.0, 2.0, 3.0]), "log_density"),
         (lambda: swiftvi.Delta([1.0, 2.0], event_dim=2), "event_dim"),
