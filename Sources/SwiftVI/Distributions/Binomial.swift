@@ -27,8 +27,7 @@ public struct Binomial: BernoulliTrials {
         try ParameterCheck.require(totalCount, "Binomial", "total_count", "a non-negative integer below 2^53") {
             isInteger($0, from: 0, through: 0x1p53)
         }
-        let name = success.form == .probs ? "probs" : "logits"
-        batchShape = try ParameterCheck.batchShape("Binomial", [("total_count", totalCount), (name, success.parameter)])
+        batchShape = try ParameterCheck.batchShape("Binomial", [("total_count", totalCount), (success.parameterName, success.parameter)])
         self.totalCount = totalCount.detached
         self.success = success
     }

@@ -27,8 +27,7 @@ public struct NegativeBinomial: BernoulliTrials {
 
     private init(_ totalCount: Tensor, _ success: SuccessProbability) throws {
         try ParameterCheck.positive(totalCount, "NegativeBinomial", "total_count")
-        let name = success.form == .probs ? "probs" : "logits"
-        batchShape = try ParameterCheck.batchShape("NegativeBinomial", [("total_count", totalCount), (name, success.parameter)])
+        batchShape = try ParameterCheck.batchShape("NegativeBinomial", [("total_count", totalCount), (success.parameterName, success.parameter)])
         self.totalCount = totalCount
         self.success = success
     }

@@ -11,6 +11,9 @@ public struct SuccessProbability {
     /// The parameter as given (probabilities or logits).
     public let parameter: Tensor
 
+    /// The parameter's name, "probs" or "logits".
+    public var parameterName: String { form == .probs ? "probs" : "logits" }
+
     /// Checks `probs` with `valid` (described by `requirement`, e.g. "in [0, 1]")
     /// or `logits` for finiteness, naming `family` in the error.
     init(_ family: String, probs: Tensor, requirement: String, _ valid: (Double) -> Bool) throws {

@@ -6,9 +6,10 @@ import RealModule
 
 /// A Poisson(rate) draw: inversion by sequential search for rate < 10, else
 /// Hörmann's transformed rejection with squeeze, PTRS ("The transformed
-/// rejection method for generating Poisson random variables", 1993).
+/// rejection method for generating Poisson random variables", 1993). An
+/// infinite rate (a Gamma mixing draw that overflowed) gives +inf.
 func poissonDraw(rate: Double, key: PRNGKey) -> Double {
-    if rate == 0 { return 0 }
+    if rate == 0 || rate == .infinity { return rate }
     if rate < 10 {
         return inversionDraw(key: key, firstMass: Double.exp(-rate), last: .infinity) { k in rate / (k + 1) }
     }
