@@ -164,6 +164,17 @@ typedef uint64_t svi_dist;
  *                  (lower triangular, positive diagonal), each (..., D, D)
  *   "LowRankMultivariateNormal": loc (..., D), cov_factor (..., D, r),
  *                  cov_diag (..., D) > 0; covariance cov_factor cov_factorᵀ + diag(cov_diag)
+ *   "Bernoulli":   probs or logits
+ *   "Binomial":    total_count (non-negative integers), probs or logits
+ *   "Poisson":     rate (>= 0)
+ *   "Geometric":   probs (in (0, 1]) or logits; counts failures before the
+ *                  first success, support {0, 1, 2, ...}
+ *   "NegativeBinomial": total_count (> 0, real), probs (in [0, 1)) or logits;
+ *                  counts successes before total_count failures (as PyTorch
+ *                  and NumPyro), support {0, 1, 2, ...}
+ *   "Delta":       v; optionally log_density (broadcast to the batch shape,
+ *                  default 0) and event_dim (a 0-d array holding an integer
+ *                  between 0 and the rank of v, default 0)
  * Errors: SVI_E_INVALID_ARGUMENT for an unknown family, a missing, repeated or
  * unknown parameter, or a value outside its domain (scale <= 0, a NaN,
  * probabilities that are negative or do not sum to 1); SVI_E_SHAPE_MISMATCH
@@ -179,6 +190,15 @@ svi_status svi_dist_new(svi_dist *out, const char *family,
  *  the number of categories or the other batch dimensions do not broadcast. */
 svi_status svi_mixture_same_family_new(svi_dist *out, svi_dist mixing,
                                        svi_dist components);
+
+/** Makes the distribution that reads the rightmost `reinterpreted_batch_ndims`
+ *  batch dimensions of `base` as event dimensions: log-probabilities and
+ *  entropies are summed over them; samples and moments are the base's. The
+ *  new handle does not depend on `base`, which may be freed.
+ *  SVI_E_INVALID_ARGUMENT when `reinterpreted_batch_ndims` exceeds the rank
+ *  of the base's batch shape. */
+svi_status svi_independent_new(svi_dist *out, svi_dist base,
+                               size_t reinterpreted_batch_ndims);
 
 /** Frees a distribution. Freeing 0 is a no-op. */
 svi_status svi_dist_free(svi_dist dist);

@@ -60,10 +60,7 @@ private let families: [String: FamilyMaker] = Dictionary(
 /// Normal and Categorical.
 private let normalFamilies: [String: FamilyMaker] = [
     "Normal": { p in try Normal(loc: p.take("loc"), scale: p.take("scale")) },
-    "Categorical": { p in
-        let (name, value) = try p.takeOne(of: ["probs", "logits"])
-        return name == "probs" ? try Categorical(probs: value) : try Categorical(logits: value)
-    },
+    "Categorical": { p in try p.probsOrLogits(Categorical.init(probs:), Categorical.init(logits:)) },
 ]
 
 @c @implementation
@@ -91,6 +88,14 @@ public func svi_mixture_same_family_new(_ out: UnsafeMutablePointer<svi_dist>?, 
         }
         let parts = try Registry.lookup(components, .distribution, as: (any Distribution).self)
         return try MixtureSameFamily(mixture: categorical, components: parts)
+    }
+}
+
+@c @implementation
+public func svi_independent_new(_ out: UnsafeMutablePointer<svi_dist>?, _ base: svi_dist,
+                                _ reinterpreted_batch_ndims: Int) -> svi_status {
+    Marshal.create("svi_independent_new", out, .distribution) {
+        try Independent(base: distribution(base), reinterpretedBatchDims: reinterpreted_batch_ndims)
     }
 }
 

@@ -17,12 +17,24 @@ public enum KLRegistry {
         (Pair(p: ObjectIdentifier(P.self), q: ObjectIdentifier(Q.self)), { p, q in try rule(p as! P, q as! Q) })
     }
 
+    /// Stands for every family as the second member of a pair.
+    private enum AnyFamily {}
+
+    /// A rule for a distribution of type `P` against any q without a rule of its own.
+    static func pair<P: Distribution>(
+        _: P.Type, anyFamily rule: @escaping @Sendable (P, any Distribution) throws -> Tensor
+    ) -> (Pair, Rule) {
+        (Pair(p: ObjectIdentifier(P.self), q: ObjectIdentifier(AnyFamily.self)), { p, q in try rule(p as! P, q) })
+    }
+
     private static let rules: [Pair: Rule] = Dictionary(
         uniqueKeysWithValues: normalKLRules + elementaryKLRules + discreteKLRules + gammaKLRules + multivariateKLRules + transformedKLRules)
 
-    /// The rule for the families of `p` and `q`, if one is registered.
+    /// The rule for the families of `p` and `q`, if one is registered, else p's rule against any family.
     static func rule(_ p: any Distribution, _ q: any Distribution) -> Rule? {
-        rules[Pair(p: ObjectIdentifier(type(of: p)), q: ObjectIdentifier(type(of: q)))]
+        let family = ObjectIdentifier(type(of: p))
+        return rules[Pair(p: family, q: ObjectIdentifier(type(of: q)))]
+            ?? rules[Pair(p: family, q: ObjectIdentifier(AnyFamily.self))]
     }
 }
 

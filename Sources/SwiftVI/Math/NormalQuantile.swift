@@ -5,15 +5,20 @@ import RealModule
 /// Returns -inf at 0, +inf at 1 and NaN outside [0, 1].
 public func standardNormalQuantile(_ p: Double) -> Double {
     guard p >= 0, p <= 1 else { return .nan }
-    if p == 0 { return -.infinity }
-    if p == 1 { return .infinity }
-    let q = p - 0.5
+    return standardNormalQuantile(centered: p - 0.5, tail: min(p, 1 - p))
+}
+
+/// Φ⁻¹(½ + q) given q = p − ½ and the smaller tail probability min(p, 1 − p),
+/// both in [−½, ½] and [0, ½]. Callers that know p only through q or through a
+/// tail probability (the inverse error functions) pass them exactly, so no
+/// digits are lost to forming p.
+func standardNormalQuantile(centered q: Double, tail: Double) -> Double {
+    if tail == 0 { return q < 0 ? -.infinity : .infinity }
     if abs(q) <= 0.425 {
         let r = 0.180625 - q * q
         return q * horner(r, centralNumerator) / horner(r, centralDenominator)
     }
-    var r = q < 0 ? p : 1 - p
-    r = (-Double.log(r)).squareRoot()
+    var r = (-Double.log(tail)).squareRoot()
     let x: Double
     if r <= 5 {
         r -= 1.6

@@ -138,6 +138,7 @@ PROTOTYPES = {
     "svi_random_normal": (svi_status, [_double_p, c_size_t, svi_key]),
     "svi_dist_new": (svi_status, [POINTER(svi_dist), c_char_p, POINTER(svi_named_array), c_size_t]),
     "svi_mixture_same_family_new": (svi_status, [POINTER(svi_dist), svi_dist, svi_dist]),
+    "svi_independent_new": (svi_status, [POINTER(svi_dist), svi_dist, c_size_t]),
     "svi_dist_free": (svi_status, [svi_dist]),
     "svi_dist_family": (svi_status, [svi_dist, POINTER(c_char_p)]),
     "svi_dist_batch_shape": (svi_status, [svi_dist, _size_p, c_size_t, _size_p]),
