@@ -88,16 +88,3 @@ public struct Weibull: Distribution {
         }
     }
 }
-
-/// ψ(x) = d log Γ(x)/dx for x ≥ 1: the recurrence ψ(x) = ψ(x + 1) - 1/x up to
-/// x ≥ 10, then the asymptotic series log x - 1/(2x) - Σ B₂ₙ/(2n x²ⁿ).
-private func digamma(_ x: Double) -> Double {
-    var x = x, shift = 0.0
-    while x < 10 {
-        shift -= 1 / x
-        x += 1
-    }
-    let w = 1 / (x * x)
-    let series = w * (1.0 / 12 - w * (1.0 / 120 - w * (1.0 / 252 - w * (1.0 / 240 - w / 132))))
-    return shift + Double.log(x) - 0.5 / x - series
-}
