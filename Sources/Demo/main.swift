@@ -3,3 +3,5 @@
 try seed000()
 print()
 try seed003()
+print()
+try seed004()
