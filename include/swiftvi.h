@@ -544,6 +544,142 @@ svi_status svi_optim_new_adam(svi_optim *out, const svi_adam_options *opts);
 /** Frees an optimizer. Freeing 0 is a no-op. */
 svi_status svi_optim_free(svi_optim optim);
 
+/** Options of AdamW: Adam with decoupled weight decay, as PyTorch's AdamW and
+ *  optax's adamw. With lr the step's learning rate:
+ *  θ ← θ − lr·(m̂ / (√v̂ + epsilon) + weight_decay·θ). */
+typedef struct svi_adamw_options {
+    uint32_t struct_size;
+    double learning_rate; /**< default 0.001 */
+    double beta1;         /**< default 0.9 */
+    double beta2;         /**< default 0.999 */
+    double epsilon;       /**< default 1e-8 */
+    double weight_decay;  /**< non-negative; default 0.0001 */
+} svi_adamw_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_adamw_options_init(svi_adamw_options *opts, uint32_t struct_size);
+
+/** Makes an AdamW optimizer. */
+svi_status svi_optim_new_adamw(svi_optim *out, const svi_adamw_options *opts);
+
+/** Options of Pyro's ClippedAdam: each gradient element is clamped to
+ *  [-clip_norm, clip_norm], weight_decay·θ is added to it (an L2 penalty),
+ *  and step t (from 1) uses the learning rate lr·lrd^t in Pyro's Adam step
+ *  θ ← θ − lr·lrd^t·√(1 − beta2^t)/(1 − beta1^t) · m / (√v + epsilon). */
+typedef struct svi_clipped_adam_options {
+    uint32_t struct_size;
+    double learning_rate; /**< default 0.001 */
+    double beta1;         /**< default 0.9 */
+    double beta2;         /**< default 0.999 */
+    double epsilon;       /**< default 1e-8 */
+    double clip_norm;     /**< positive; default 10 */
+    double lrd;           /**< learning-rate decay per step, positive; default 1 */
+    double weight_decay;  /**< non-negative; default 0 */
+} svi_clipped_adam_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_clipped_adam_options_init(svi_clipped_adam_options *opts,
+                                         uint32_t struct_size);
+
+/** Makes a ClippedAdam optimizer. */
+svi_status svi_optim_new_clipped_adam(svi_optim *out,
+                                      const svi_clipped_adam_options *opts);
+
+/** Options of RMSProp as PyTorch defines it: v ← decay·v + (1 − decay)·g²;
+ *  when `centered`, also ḡ ← decay·ḡ + (1 − decay)·g and d = √(v − ḡ²) + epsilon,
+ *  else d = √v + epsilon. Without momentum θ ← θ − lr·g/d; with momentum μ,
+ *  b ← μ·b + g/d and θ ← θ − lr·b. */
+typedef struct svi_rmsprop_options {
+    uint32_t struct_size;
+    double learning_rate; /**< default 0.01 */
+    double decay;         /**< PyTorch's alpha, in [0, 1); default 0.99 */
+    double epsilon;       /**< default 1e-8 */
+    double momentum;      /**< in [0, 1); default 0 */
+    int32_t centered;     /**< non-zero for the centered variant; default 0 */
+} svi_rmsprop_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_rmsprop_options_init(svi_rmsprop_options *opts, uint32_t struct_size);
+
+/** Makes an RMSProp optimizer. */
+svi_status svi_optim_new_rmsprop(svi_optim *out, const svi_rmsprop_options *opts);
+
+/** Options of Adagrad as PyTorch defines it: s ← s + g², starting from
+ *  initial_accumulator_value; θ ← θ − lr·g / (√s + epsilon). */
+typedef struct svi_adagrad_options {
+    uint32_t struct_size;
+    double learning_rate;             /**< default 0.01 */
+    double initial_accumulator_value; /**< non-negative; default 0 */
+    double epsilon;                   /**< default 1e-10 */
+} svi_adagrad_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_adagrad_options_init(svi_adagrad_options *opts, uint32_t struct_size);
+
+/** Makes an Adagrad optimizer. */
+svi_status svi_optim_new_adagrad(svi_optim *out, const svi_adagrad_options *opts);
+
+/** The shape of a learning-rate schedule. n is the number of updates already
+ *  applied (0 for the first update). */
+typedef int32_t svi_schedule_kind;
+/** init_value at every step. */
+#define SVI_SCHEDULE_CONSTANT 0
+/** init_value · decay_rate^(n / decay_steps), the exponent floored when
+ *  `staircase` is non-zero (optax's exponential_decay). */
+#define SVI_SCHEDULE_EXPONENTIAL_DECAY 1
+/** init_value · ((1 − alpha)·½(1 + cos(π·min(n, decay_steps)/decay_steps)) + alpha)
+ *  (optax's cosine_decay_schedule). */
+#define SVI_SCHEDULE_COSINE_DECAY 2
+/** values[k], k the number of boundaries strictly below n (JAX's
+ *  piecewise_constant); init_value is not used. */
+#define SVI_SCHEDULE_PIECEWISE_CONSTANT 3
+
+/** A learning-rate schedule: one of the kinds above, optionally preceded by
+ *  a linear warm-up from warmup_init_value to the schedule's first value over
+ *  warmup_steps updates, after which the schedule starts at its own n = 0. */
+typedef struct svi_schedule {
+    uint32_t struct_size;
+    svi_schedule_kind kind;     /**< default 0 (SVI_SCHEDULE_CONSTANT) */
+    double init_value;          /**< default 0.001 */
+    size_t decay_steps;         /**< positive; default 1000 */
+    double decay_rate;          /**< positive; default 0.1 */
+    int32_t staircase;          /**< default 0 */
+    double alpha;               /**< final fraction, in [0, 1]; default 0 */
+    const size_t *boundaries;   /**< increasing; default NULL */
+    const double *values;       /**< num_boundaries + 1 values; default NULL */
+    size_t num_boundaries;      /**< default 0 */
+    size_t warmup_steps;        /**< 0 for no warm-up; default 0 */
+    double warmup_init_value;   /**< default 0 */
+} svi_schedule;
+
+/** Fills `schedule` with defaults: the constant 0.001. */
+svi_status svi_schedule_init(svi_schedule *schedule, uint32_t struct_size);
+
+/** Makes a copy of `optim` whose learning rate follows `schedule` instead;
+ *  `optim` is unchanged and may be freed afterwards. Applies to every
+ *  optimizer, including clipped ones. Values a schedule steps through must be
+ *  non-negative and finite; a constant one must be positive. */
+svi_status svi_optim_new_scheduled(svi_optim *out, svi_optim optim,
+                                   const svi_schedule *schedule);
+
+/** Options of gradient clipping. A bound of 0 is absent; at least one must be
+ *  positive (and finite). */
+typedef struct svi_clip_options {
+    uint32_t struct_size;
+    double max_global_norm; /**< optax's clip_by_global_norm; default 0 */
+    double max_value;       /**< optax's clip, per element; default 0 */
+} svi_clip_options;
+
+/** Fills `opts` with defaults (no bound: set at least one). */
+svi_status svi_clip_options_init(svi_clip_options *opts, uint32_t struct_size);
+
+/** Makes an optimizer that clips each gradient and hands it to a copy of
+ *  `optim`: first every element to [-max_value, max_value], then the whole
+ *  gradient scaled by max_global_norm/‖g‖₂ when its norm exceeds
+ *  max_global_norm. `optim` is unchanged and may be freed afterwards. */
+svi_status svi_optim_new_clipped(svi_optim *out, svi_optim optim,
+                                 const svi_clip_options *opts);
+
 /* ------------------------------------------------------------------------ */
 /* ELBO objectives                                                           */
 /* ------------------------------------------------------------------------ */
@@ -625,6 +761,37 @@ svi_status svi_svi_get_param(svi_svi svi, const char *name, double *out,
 /** Writes the size of the parameter named `name`. */
 svi_status svi_svi_param_size(svi_svi svi, const char *name,
                               size_t *out_size);
+
+/** Writes the loss at the current parameters without taking a step: the loss
+ *  the next svi_svi_step would report, as it uses the same random numbers.
+ *  Initializes with key 0 first if svi_svi_init was never called. */
+svi_status svi_svi_evaluate(svi_svi svi, double *out_loss);
+
+/** Takes one step as NumPyro's stable_update: when the loss or any gradient
+ *  entry is not finite, the step is refused and SVI_OK returned, with
+ *  *out_accepted 0: the parameters, optimizer state and step count stay as
+ *  they were and only the random key moves on. Otherwise as svi_svi_step,
+ *  with *out_accepted 1. Writes the loss (non-finite when refused for it) to
+ *  *out_loss. A failing callback is reported as by svi_svi_step. */
+svi_status svi_svi_stable_step(svi_svi svi, double *out_loss,
+                               int32_t *out_accepted);
+
+/** Saves the whole state — parameters, optimizer state with its step count,
+ *  random key — as bytes: a versioned little-endian format with a magic
+ *  number and a CRC-32, identical on every platform. Writes the byte count
+ *  to *out_len and, when `capacity` is at least that, the bytes to out. Pass
+ *  out NULL and capacity 0 to ask for the size. A smaller non-zero capacity
+ *  is SVI_E_SHAPE_MISMATCH (*out_len is still written). Initializes with
+ *  key 0 first if svi_svi_init was never called. */
+svi_status svi_svi_save(svi_svi svi, uint8_t *out, size_t capacity,
+                        size_t *out_len);
+
+/** Restores a state saved by svi_svi_save from an SVI with the same guide
+ *  layout and optimizer kind: steps taken afterwards are bit-identical to
+ *  those the saved SVI would have taken. Bytes that are truncated, corrupt,
+ *  of an unknown format version, or of another parameter or optimizer layout
+ *  are SVI_E_INVALID_ARGUMENT, and the state is left as it was. */
+svi_status svi_svi_restore(svi_svi svi, const uint8_t *bytes, size_t len);
 
 #ifdef __cplusplus
 }

@@ -129,3 +129,52 @@ public func svi_svi_get_param(_ svi: svi_svi, _ name: UnsafePointer<CChar>?, _ o
         try Marshal.write(r.svi.parameters(r.current)[key]!, to: out, length: out_len, "out")
     }
 }
+
+@c @implementation
+public func svi_svi_evaluate(_ svi: svi_svi, _ out_loss: UnsafeMutablePointer<Double>?) -> svi_status {
+    abiCall("svi_svi_evaluate") {
+        let r = try run(svi)
+        let out = try Marshal.required(out_loss, "out_loss")
+        out.pointee = try r.svi.evaluate(r.current)
+    }
+}
+
+@c @implementation
+public func svi_svi_stable_step(_ svi: svi_svi, _ out_loss: UnsafeMutablePointer<Double>?,
+                                _ out_accepted: UnsafeMutablePointer<Int32>?) -> svi_status {
+    abiCall("svi_svi_stable_step") {
+        let r = try run(svi)
+        let loss = try Marshal.required(out_loss, "out_loss"), accepted = try Marshal.required(out_accepted, "out_accepted")
+        let result = try r.svi.stableUpdate(r.current)
+        r.state = result.state
+        loss.pointee = result.loss
+        accepted.pointee = result.accepted ? 1 : 0
+    }
+}
+
+@c @implementation
+public func svi_svi_save(_ svi: svi_svi, _ out: UnsafeMutablePointer<UInt8>?, _ capacity: Int,
+                         _ out_len: UnsafeMutablePointer<Int>?) -> svi_status {
+    abiCall("svi_svi_save") {
+        let r = try run(svi)
+        let length = try Marshal.required(out_len, "out_len")
+        let bytes = r.current.serialized()
+        length.pointee = bytes.count
+        if out == nil && capacity == 0 { return }
+        let destination = try Marshal.required(out, "out")
+        guard capacity >= bytes.count else {
+            throw ABIFailure.shape("capacity \(capacity) is less than the \(bytes.count) bytes of the state")
+        }
+        destination.update(from: bytes, count: bytes.count)
+    }
+}
+
+@c @implementation
+public func svi_svi_restore(_ svi: svi_svi, _ bytes: UnsafePointer<UInt8>?, _ len: Int) -> svi_status {
+    abiCall("svi_svi_restore") {
+        let r = try run(svi)
+        let count = try Marshal.count(len, "len")
+        let data = count == 0 ? [] : Array(UnsafeBufferPointer(start: try Marshal.required(bytes, "bytes"), count: count))
+        r.state = try r.svi.restore(data)
+    }
+}

@@ -82,6 +82,59 @@ struct OptionDefaultsTests {
         #expect(o.num_particles == 1)
     }
 
+    @Test func adamWOptions() throws {
+        try expectDocumented("svi_adamw_options", [("learning_rate", "0.001"), ("beta1", "0.9"), ("beta2", "0.999"),
+                                                   ("epsilon", "1e-8"), ("weight_decay", "0.0001")])
+        let o = initialized(svi_adamw_options(), svi_adamw_options_init)
+        #expect(o.struct_size == UInt32(MemoryLayout<svi_adamw_options>.stride))
+        #expect(o.learning_rate == 0.001 && o.beta1 == 0.9 && o.beta2 == 0.999 && o.epsilon == 1e-8)
+        #expect(o.weight_decay == 0.0001)
+    }
+
+    @Test func clippedAdamOptions() throws {
+        try expectDocumented("svi_clipped_adam_options",
+                             [("learning_rate", "0.001"), ("beta1", "0.9"), ("beta2", "0.999"), ("epsilon", "1e-8"),
+                              ("clip_norm", "10"), ("lrd", "1"), ("weight_decay", "0")])
+        let o = initialized(svi_clipped_adam_options(), svi_clipped_adam_options_init)
+        #expect(o.struct_size == UInt32(MemoryLayout<svi_clipped_adam_options>.stride))
+        #expect(o.learning_rate == 0.001 && o.beta1 == 0.9 && o.beta2 == 0.999 && o.epsilon == 1e-8)
+        #expect(o.clip_norm == 10 && o.lrd == 1 && o.weight_decay == 0)
+    }
+
+    @Test func rmsPropOptions() throws {
+        try expectDocumented("svi_rmsprop_options", [("learning_rate", "0.01"), ("decay", "0.99"), ("epsilon", "1e-8"),
+                                                     ("momentum", "0"), ("centered", "0")])
+        let o = initialized(svi_rmsprop_options(), svi_rmsprop_options_init)
+        #expect(o.struct_size == UInt32(MemoryLayout<svi_rmsprop_options>.stride))
+        #expect(o.learning_rate == 0.01 && o.decay == 0.99 && o.epsilon == 1e-8 && o.momentum == 0 && o.centered == 0)
+    }
+
+    @Test func adagradOptions() throws {
+        try expectDocumented("svi_adagrad_options", [("learning_rate", "0.01"), ("initial_accumulator_value", "0"),
+                                                     ("epsilon", "1e-10")])
+        let o = initialized(svi_adagrad_options(), svi_adagrad_options_init)
+        #expect(o.struct_size == UInt32(MemoryLayout<svi_adagrad_options>.stride))
+        #expect(o.learning_rate == 0.01 && o.initial_accumulator_value == 0 && o.epsilon == 1e-10)
+    }
+
+    @Test func schedule() throws {
+        try expectDocumented("svi_schedule", [("kind", "0"), ("init_value", "0.001"), ("decay_steps", "1000"),
+                                              ("decay_rate", "0.1"), ("staircase", "0"), ("alpha", "0"),
+                                              ("num_boundaries", "0"), ("warmup_steps", "0"), ("warmup_init_value", "0")])
+        let o = initialized(svi_schedule(), svi_schedule_init)
+        #expect(o.struct_size == UInt32(MemoryLayout<svi_schedule>.stride))
+        #expect(o.kind == SVI_SCHEDULE_CONSTANT && o.init_value == 0.001 && o.decay_steps == 1000 && o.decay_rate == 0.1)
+        #expect(o.staircase == 0 && o.alpha == 0 && o.boundaries == nil && o.values == nil && o.num_boundaries == 0)
+        #expect(o.warmup_steps == 0 && o.warmup_init_value == 0)
+    }
+
+    @Test func clipOptions() throws {
+        try expectDocumented("svi_clip_options", [("max_global_norm", "0"), ("max_value", "0")])
+        let o = initialized(svi_clip_options(), svi_clip_options_init)
+        #expect(o.struct_size == UInt32(MemoryLayout<svi_clip_options>.stride))
+        #expect(o.max_global_norm == 0 && o.max_value == 0)
+    }
+
     @Test("the defaults make working objects")
     func defaultsWork() throws {
         var sgd = svi_sgd_options(), adam = svi_adam_options(), trace = svi_trace_elbo_options()
@@ -95,5 +148,31 @@ struct OptionDefaultsTests {
         expectOK(svi_optim_free(handle))
         expectOK(svi_elbo_new_trace(&handle, &trace))
         expectOK(svi_elbo_free(handle))
+        var adamW = svi_adamw_options(), clippedAdam = svi_clipped_adam_options(), rmsProp = svi_rmsprop_options()
+        var adagrad = svi_adagrad_options(), schedule = svi_schedule(), clip = svi_clip_options()
+        expectOK(svi_adamw_options_init(&adamW, UInt32(MemoryLayout<svi_adamw_options>.stride)))
+        expectOK(svi_clipped_adam_options_init(&clippedAdam, UInt32(MemoryLayout<svi_clipped_adam_options>.stride)))
+        expectOK(svi_rmsprop_options_init(&rmsProp, UInt32(MemoryLayout<svi_rmsprop_options>.stride)))
+        expectOK(svi_adagrad_options_init(&adagrad, UInt32(MemoryLayout<svi_adagrad_options>.stride)))
+        expectOK(svi_schedule_init(&schedule, UInt32(MemoryLayout<svi_schedule>.stride)))
+        expectOK(svi_clip_options_init(&clip, UInt32(MemoryLayout<svi_clip_options>.stride)))
+        for kind in [SVI_SCHEDULE_CONSTANT, SVI_SCHEDULE_EXPONENTIAL_DECAY, SVI_SCHEDULE_COSINE_DECAY] {
+            schedule.kind = kind
+            var base: UInt64 = 0, scheduled: UInt64 = 0
+            expectOK(svi_optim_new_adagrad(&base, &adagrad))
+            expectOK(svi_optim_new_scheduled(&scheduled, base, &schedule))
+            expectOK(svi_optim_free(scheduled))
+            expectOK(svi_optim_free(base))
+        }
+        expectOK(svi_optim_new_adamw(&handle, &adamW))
+        expectOK(svi_optim_free(handle))
+        expectOK(svi_optim_new_clipped_adam(&handle, &clippedAdam))
+        expectOK(svi_optim_free(handle))
+        expectOK(svi_optim_new_rmsprop(&handle, &rmsProp))
+        var clipped: UInt64 = 0
+        clip.max_global_norm = 1
+        expectOK(svi_optim_new_clipped(&clipped, handle, &clip))
+        expectOK(svi_optim_free(clipped))
+        expectOK(svi_optim_free(handle))
     }
 }

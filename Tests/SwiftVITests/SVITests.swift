@@ -216,7 +216,7 @@ private func mixtureCallbackModel() throws -> CallbackModel {
     @Test func badSettingsAreRejected() {
         #expect(throws: SVIError.self) { try Adam(learningRate: -1) }
         #expect(throws: SVIError.self) { try Adam(learningRate: 0.1, beta1: 1) }
-        #expect(throws: SVIError.self) { try SGD(learningRate: .nan) }
+        #expect(throws: SVIError.self) { try SGD(learningRate: .constant(.nan)) }
         #expect(throws: SVIError.self) { try SGD(learningRate: 0.1, nesterov: true) }
     }
 }

@@ -48,40 +48,72 @@ public struct SVI {
                         key: keys[0])
     }
 
+    /// The loss at `state`'s parameters without taking a step: the loss the
+    /// next `update(state)` would report, as it uses the same random key.
+    public func evaluate(_ state: SVIState) throws -> Double {
+        let keys = state.key.split(2)
+        do {
+            let value = try loss.loss(model: model, guide: guide, parameters: Tensor(state.parameters), key: keys[1])
+            return value.scalars[0]
+        } catch let error as SVIError {
+            throw error.prefixed("evaluating at step \(state.step): ")
+        }
+    }
+
     /// One step: the state after it and the step's loss. Throws — leaving the
     /// caller's state as it was — when the model or guide fails or the loss or
     /// its gradient is not finite.
     public func update(_ state: SVIState) throws -> (state: SVIState, loss: Double) {
+        let attempt = try step(state)
+        if let problem = attempt.problem {
+            throw SVIError.numerical("step \(state.step + 1): \(problem); the state is left as it was before the step")
+        }
+        return (attempt.state, attempt.loss)
+    }
+
+    /// One step, as NumPyro's `stable_update`: when the loss or any gradient
+    /// entry is not finite the step is refused (`accepted` is false) and the
+    /// parameters and optimizer state (step count included) are returned as
+    /// they were; only the key moves on, so the next attempt draws afresh.
+    /// Throws, leaving the caller's state as it was, when the model or guide fails.
+    public func stableUpdate(_ state: SVIState) throws -> (state: SVIState, loss: Double, accepted: Bool) {
+        let attempt = try step(state)
+        return (attempt.state, attempt.loss, attempt.problem == nil)
+    }
+
+    /// The state after one step and its loss; when the loss or gradient is not
+    /// finite, the state with only its key advanced, the loss, and what was wrong.
+    private func step(_ state: SVIState) throws -> (state: SVIState, loss: Double, problem: String?) {
         let keys = state.key.split(2)
-        let step = state.step + 1
+        var next = state
+        next.key = keys[0]
         let tape = Tape()
         let parameters = tape.variable(Tensor(state.parameters))
         let value: Tensor
         do {
             value = try loss.loss(model: model, guide: guide, parameters: parameters, key: keys[1])
         } catch let error as SVIError {
-            throw error.prefixed("step \(step): ")
+            throw error.prefixed("step \(state.step + 1): ")
         }
         let lossValue = value.scalars[0]
-        guard lossValue.isFinite else {
-            throw SVIError.numerical("step \(step): the loss is \(lossValue); the state is left as it was before the step")
-        }
+        guard lossValue.isFinite else { return (next, lossValue, "the loss is \(lossValue)") }
         let gradient = tape.gradient(of: value, wrt: [parameters])[0].scalars
         if let i = gradient.firstIndex(where: { !$0.isFinite }) {
-            throw SVIError.numerical("step \(step): gradient entry \(i) is \(gradient[i]); the state is left as it was before the step")
+            return (next, lossValue, "gradient entry \(i) is \(gradient[i])")
         }
-        var next = state
         optimizer.update(&next.parameters, gradient: gradient, state: &next.optimizerState)
-        next.key = keys[0]
-        return (next, lossValue)
+        return (next, lossValue, nil)
     }
 
-    /// Takes `numSteps` steps from `state`, appending each loss to `losses`.
-    /// `progress`, called after each step with its number and loss, returns
-    /// false to stop (`SVIError.stopped`). On any error, `state` and `losses`
-    /// hold the last good step.
+    /// Takes up to `numSteps` steps from `state`, appending each loss to
+    /// `losses`. `progress`, called after each step with its number and loss,
+    /// returns false to stop (`SVIError.stopped`). With `earlyStopping`, the
+    /// run ends without error once its rule is met, and returns true. On any
+    /// error, `state` and `losses` hold the last good step.
+    @discardableResult
     public func run(_ state: inout SVIState, numSteps: Int, losses: inout [Double],
-                    progress: ((Int, Double) -> Bool)? = nil) throws {
+                    earlyStopping: EarlyStopping? = nil, progress: ((Int, Double) -> Bool)? = nil) throws -> Bool {
+        var stopping = earlyStopping
         for _ in 0..<numSteps {
             let (next, value) = try update(state)
             state = next
@@ -89,14 +121,17 @@ public struct SVI {
             if let progress, !progress(state.step, value) {
                 throw SVIError.stopped("stopped by the progress callback after step \(state.step)")
             }
+            if stopping?.shouldStop(after: value) == true { return true }
         }
+        return false
     }
 
-    /// Initializes with `key` and takes `numSteps` steps.
-    public func run(key: PRNGKey, numSteps: Int, progress: ((Int, Double) -> Bool)? = nil) throws -> SVIRunResult {
+    /// Initializes with `key` and takes up to `numSteps` steps.
+    public func run(key: PRNGKey, numSteps: Int, earlyStopping: EarlyStopping? = nil,
+                    progress: ((Int, Double) -> Bool)? = nil) throws -> SVIRunResult {
         var state = initialize(key: key)
         var losses: [Double] = []
-        try run(&state, numSteps: numSteps, losses: &losses, progress: progress)
+        try run(&state, numSteps: numSteps, losses: &losses, earlyStopping: earlyStopping, progress: progress)
         return SVIRunResult(params: parameters(state), losses: losses, state: state)
     }
 

@@ -21,6 +21,7 @@ from .infer import (
     Guide,
     LogDensityModel,
     Model,
+    StableUpdateResult,
     SVIRunResult,
     Trace_ELBO,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "SVI_ABI_VERSION",
     "SVI",
     "SVIRunResult",
+    "StableUpdateResult",
     "AutoNormal",
     "DistributionModel",
     "ELBO",

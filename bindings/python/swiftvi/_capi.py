@@ -6,7 +6,7 @@ module and the header agree.
 """
 
 import ctypes
-from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_size_t, c_uint32, c_uint64, c_void_p
+from ctypes import POINTER, c_char_p, c_double, c_int, c_int32, c_size_t, c_uint8, c_uint32, c_uint64, c_void_p
 
 SVI_ABI_VERSION = 1
 SVI_VERSION_MAJOR = 0
@@ -28,6 +28,11 @@ SVI_E_VERSION_MISMATCH = 10
 
 SVI_CONSTRAINT_REAL = 0
 
+SVI_SCHEDULE_CONSTANT = 0
+SVI_SCHEDULE_EXPONENTIAL_DECAY = 1
+SVI_SCHEDULE_COSINE_DECAY = 2
+SVI_SCHEDULE_PIECEWISE_CONSTANT = 3
+
 svi_status = c_int32
 svi_constraint_kind = c_int32
 svi_dist = c_uint64
@@ -37,6 +42,7 @@ svi_optim = c_uint64
 svi_elbo = c_uint64
 svi_svi = c_uint64
 svi_transform = c_uint64
+svi_schedule_kind = c_int32
 
 _double_p = POINTER(c_double)
 
@@ -116,6 +122,83 @@ class svi_adam_options(ctypes.Structure):
     ]
 
 
+class svi_adamw_options(ctypes.Structure):
+    """Options of AdamW."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("learning_rate", c_double),
+        ("beta1", c_double),
+        ("beta2", c_double),
+        ("epsilon", c_double),
+        ("weight_decay", c_double),
+    ]
+
+
+class svi_clipped_adam_options(ctypes.Structure):
+    """Options of Pyro's ClippedAdam."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("learning_rate", c_double),
+        ("beta1", c_double),
+        ("beta2", c_double),
+        ("epsilon", c_double),
+        ("clip_norm", c_double),
+        ("lrd", c_double),
+        ("weight_decay", c_double),
+    ]
+
+
+class svi_rmsprop_options(ctypes.Structure):
+    """Options of RMSProp."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("learning_rate", c_double),
+        ("decay", c_double),
+        ("epsilon", c_double),
+        ("momentum", c_double),
+        ("centered", c_int32),
+    ]
+
+
+class svi_adagrad_options(ctypes.Structure):
+    """Options of Adagrad."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("learning_rate", c_double),
+        ("initial_accumulator_value", c_double),
+        ("epsilon", c_double),
+    ]
+
+
+class svi_schedule(ctypes.Structure):
+    """A learning-rate schedule, optionally with a linear warm-up."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("kind", svi_schedule_kind),
+        ("init_value", c_double),
+        ("decay_steps", c_size_t),
+        ("decay_rate", c_double),
+        ("staircase", c_int32),
+        ("alpha", c_double),
+        ("boundaries", POINTER(c_size_t)),
+        ("values", _double_p),
+        ("num_boundaries", c_size_t),
+        ("warmup_steps", c_size_t),
+        ("warmup_init_value", c_double),
+    ]
+
+
+class svi_clip_options(ctypes.Structure):
+    """Options of gradient clipping."""
+
+    _fields_ = [("struct_size", c_uint32), ("max_global_norm", c_double), ("max_value", c_double)]
+
+
 class svi_trace_elbo_options(ctypes.Structure):
     """Options of Trace_ELBO."""
 
@@ -181,6 +264,18 @@ PROTOTYPES = {
     "svi_adam_options_init": (svi_status, [POINTER(svi_adam_options), c_uint32]),
     "svi_optim_new_adam": (svi_status, [POINTER(svi_optim), POINTER(svi_adam_options)]),
     "svi_optim_free": (svi_status, [svi_optim]),
+    "svi_adamw_options_init": (svi_status, [POINTER(svi_adamw_options), c_uint32]),
+    "svi_optim_new_adamw": (svi_status, [POINTER(svi_optim), POINTER(svi_adamw_options)]),
+    "svi_clipped_adam_options_init": (svi_status, [POINTER(svi_clipped_adam_options), c_uint32]),
+    "svi_optim_new_clipped_adam": (svi_status, [POINTER(svi_optim), POINTER(svi_clipped_adam_options)]),
+    "svi_rmsprop_options_init": (svi_status, [POINTER(svi_rmsprop_options), c_uint32]),
+    "svi_optim_new_rmsprop": (svi_status, [POINTER(svi_optim), POINTER(svi_rmsprop_options)]),
+    "svi_adagrad_options_init": (svi_status, [POINTER(svi_adagrad_options), c_uint32]),
+    "svi_optim_new_adagrad": (svi_status, [POINTER(svi_optim), POINTER(svi_adagrad_options)]),
+    "svi_schedule_init": (svi_status, [POINTER(svi_schedule), c_uint32]),
+    "svi_optim_new_scheduled": (svi_status, [POINTER(svi_optim), svi_optim, POINTER(svi_schedule)]),
+    "svi_clip_options_init": (svi_status, [POINTER(svi_clip_options), c_uint32]),
+    "svi_optim_new_clipped": (svi_status, [POINTER(svi_optim), svi_optim, POINTER(svi_clip_options)]),
     "svi_trace_elbo_options_init": (svi_status, [POINTER(svi_trace_elbo_options), c_uint32]),
     "svi_elbo_new_trace": (svi_status, [POINTER(svi_elbo), POINTER(svi_trace_elbo_options)]),
     "svi_elbo_free": (svi_status, [svi_elbo]),
@@ -194,4 +289,8 @@ PROTOTYPES = {
     "svi_svi_param_name": (svi_status, [svi_svi, c_size_t, POINTER(c_char_p)]),
     "svi_svi_get_param": (svi_status, [svi_svi, c_char_p, _double_p, c_size_t]),
     "svi_svi_param_size": (svi_status, [svi_svi, c_char_p, _size_p]),
+    "svi_svi_evaluate": (svi_status, [svi_svi, _double_p]),
+    "svi_svi_stable_step": (svi_status, [svi_svi, _double_p, POINTER(c_int32)]),
+    "svi_svi_save": (svi_status, [svi_svi, POINTER(c_uint8), c_size_t, _size_p]),
+    "svi_svi_restore": (svi_status, [svi_svi, POINTER(c_uint8), c_size_t]),
 }

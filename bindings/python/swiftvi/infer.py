@@ -193,6 +193,13 @@ class SVIRunResult(NamedTuple):
     losses: np.ndarray
 
 
+class StableUpdateResult(NamedTuple):
+    """The result of ``SVI.stable_update``: the step's loss and whether the step was taken."""
+
+    loss: float
+    accepted: bool
+
+
 class SVI(Handle):
     """Stochastic variational inference: fits ``guide`` to ``model`` by minimizing ``loss`` with ``optim``.
 
@@ -223,6 +230,43 @@ class SVI(Handle):
         with _reraising(*self.model._callbacks):
             _library.call("svi_svi_step", self._handle, ctypes.byref(loss))
         return loss.value
+
+    def evaluate(self):
+        """The loss at the current parameters without taking a step: the loss the next ``step()`` would report."""
+        loss = ctypes.c_double()
+        with _reraising(*self.model._callbacks):
+            _library.call("svi_svi_evaluate", self._handle, ctypes.byref(loss))
+        return loss.value
+
+    def stable_update(self):
+        """One step as NumPyro's ``stable_update``; returns a StableUpdateResult.
+
+        When the loss or a gradient entry is not finite the step is refused
+        (``accepted`` is False): parameters, optimizer state and step count stay
+        as they were, and only the random key moves on.
+        """
+        loss, accepted = ctypes.c_double(), ctypes.c_int32()
+        with _reraising(*self.model._callbacks):
+            _library.call("svi_svi_stable_step", self._handle, ctypes.byref(loss), ctypes.byref(accepted))
+        return StableUpdateResult(loss.value, bool(accepted.value))
+
+    def save(self):
+        """The whole state of the fit (parameters, optimizer state, step count, random key) as bytes."""
+        length = ctypes.c_size_t()
+        _library.call("svi_svi_save", self._handle, None, 0, ctypes.byref(length))
+        buffer = (ctypes.c_uint8 * length.value)()
+        _library.call("svi_svi_save", self._handle, buffer, length.value, ctypes.byref(length))
+        return bytes(buffer)
+
+    def restore(self, data):
+        """Restores a state from ``save()`` of an SVI with the same guide and optimizer kind.
+
+        Bytes that are corrupt, truncated or of another layout raise SwiftVIError
+        and leave the state as it was.
+        """
+        data = bytes(data)
+        buffer = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+        _library.call("svi_svi_restore", self._handle, buffer, len(data))
 
     def run(self, num_steps, seed=0, progress=None):
         """Initializes from ``seed`` and takes ``num_steps`` steps; returns an SVIRunResult.

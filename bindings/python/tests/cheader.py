@@ -16,6 +16,7 @@ C_SCALARS = {
     "int": ctypes.c_int,
     "double": ctypes.c_double,
     "int32_t": ctypes.c_int32,
+    "uint8_t": ctypes.c_uint8,
     "uint32_t": ctypes.c_uint32,
     "uint64_t": ctypes.c_uint64,
     "size_t": ctypes.c_size_t,
