@@ -27,6 +27,14 @@ SVI_E_NOT_IMPLEMENTED = 9
 SVI_E_VERSION_MISMATCH = 10
 
 SVI_CONSTRAINT_REAL = 0
+SVI_CONSTRAINT_POSITIVE = 1
+SVI_CONSTRAINT_UNIT_INTERVAL = 2
+SVI_CONSTRAINT_INTERVAL = 3
+SVI_CONSTRAINT_GREATER_THAN = 4
+SVI_CONSTRAINT_LESS_THAN = 5
+SVI_CONSTRAINT_SIMPLEX = 6
+SVI_CONSTRAINT_LOWER_CHOLESKY = 7
+SVI_CONSTRAINT_CORR_CHOLESKY = 8
 
 svi_status = c_int32
 svi_constraint_kind = c_int32
@@ -61,12 +69,19 @@ class svi_named_array(ctypes.Structure):
 
 svi_log_density_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t, _double_p, _double_p, _double_p)
 svi_progress_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_double)
+svi_predict_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t, _double_p, c_size_t, _double_p)
 
 
 class svi_latent_block(ctypes.Structure):
-    """A named block of latent coordinates."""
+    """A named block of latent values in a constrained region."""
 
-    _fields_ = [("name", c_char_p), ("size", c_size_t), ("constraint", svi_constraint_kind)]
+    _fields_ = [
+        ("name", c_char_p),
+        ("size", c_size_t),
+        ("constraint", svi_constraint_kind),
+        ("lower_bound", c_double),
+        ("upper_bound", c_double),
+    ]
 
 
 class svi_callback_model_options(ctypes.Structure):
@@ -78,6 +93,7 @@ class svi_callback_model_options(ctypes.Structure):
         ("num_latents", c_size_t),
         ("log_density", svi_log_density_fn),
         ("user_data", c_void_p),
+        ("has_gradient", c_int32),
     ]
 
 
@@ -119,7 +135,25 @@ class svi_adam_options(ctypes.Structure):
 class svi_trace_elbo_options(ctypes.Structure):
     """Options of Trace_ELBO."""
 
-    _fields_ = [("struct_size", c_uint32), ("num_particles", c_size_t)]
+    _fields_ = [("struct_size", c_uint32), ("num_particles", c_size_t), ("vectorize_particles", c_int32)]
+
+
+class svi_renyi_elbo_options(ctypes.Structure):
+    """Options of RenyiELBO."""
+
+    _fields_ = [("struct_size", c_uint32), ("alpha", c_double), ("num_particles", c_size_t)]
+
+
+class svi_predictive_options(ctypes.Structure):
+    """Options of svi_predictive."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("num_samples", c_size_t),
+        ("predict", svi_predict_fn),
+        ("user_data", c_void_p),
+        ("num_predictions", c_size_t),
+    ]
 
 
 _size_p = POINTER(c_size_t)
@@ -193,4 +227,32 @@ PROTOTYPES = {
     "svi_svi_param_name": (svi_status, [svi_svi, c_size_t, POINTER(c_char_p)]),
     "svi_svi_get_param": (svi_status, [svi_svi, c_char_p, _double_p, c_size_t]),
     "svi_svi_param_size": (svi_status, [svi_svi, c_char_p, _size_p]),
+    "svi_model_constrained_dim": (svi_status, [svi_model, _size_p]),
+    "svi_elbo_new_trace_mean_field": (svi_status, [POINTER(svi_elbo), POINTER(svi_trace_elbo_options)]),
+    "svi_renyi_elbo_options_init": (svi_status, [POINTER(svi_renyi_elbo_options), c_uint32]),
+    "svi_elbo_new_renyi": (svi_status, [POINTER(svi_elbo), POINTER(svi_renyi_elbo_options)]),
+    "svi_predictive_options_init": (svi_status, [POINTER(svi_predictive_options), c_uint32]),
+    "svi_predictive": (
+        svi_status,
+        [
+            svi_model,
+            svi_guide,
+            POINTER(svi_named_array),
+            c_size_t,
+            svi_key,
+            POINTER(svi_predictive_options),
+            _double_p,
+            c_size_t,
+            _double_p,
+            c_size_t,
+        ],
+    ),
+    "svi_estimate_elbo": (
+        svi_status,
+        [svi_model, svi_guide, POINTER(svi_named_array), c_size_t, svi_key, c_size_t, _double_p, _double_p],
+    ),
+    "svi_log_evidence": (
+        svi_status,
+        [svi_model, svi_guide, POINTER(svi_named_array), c_size_t, svi_key, c_size_t, _double_p, _double_p],
+    ),
 }
