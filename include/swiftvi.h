@@ -467,7 +467,7 @@ typedef struct svi_callback_model_options {
     /** Non-zero (default 1) when the callback gives the gradient. With 0 it
      *  is always called with out_gradient NULL, and the ELBOs follow the
      *  score-function estimator with a leave-one-out baseline across
-     *  particles (at least 2 particles; see svi_elbo_new_trace). */
+     *  particles (at least 2 particles, see svi_elbo_new_trace). */
     int32_t has_gradient;
 } svi_callback_model_options;
 
@@ -582,8 +582,8 @@ typedef struct svi_trace_elbo_options {
     uint32_t struct_size;
     size_t num_particles; /**< default 1 */
     /** Non-zero (default 1) to pass all particles of a step to the model in
-     *  one call (NumPyro's vectorize_particles); 0 for one call per particle,
-     *  for callbacks that take one point at a time. */
+     *  one call (NumPyro's vectorize_particles), 0 for one call per particle
+     *  (for callbacks that take one point at a time). */
     int32_t vectorize_particles;
 } svi_trace_elbo_options;
 
