@@ -54,13 +54,17 @@ final class CoinCallback: @unchecked Sendable {
 /// A unit-interval block named p.
 private let coinBlock = (name: "p", size: 1, kind: Int32(SVI_CONSTRAINT_UNIT_INTERVAL), lower: 0.0, upper: 0.0)
 
-/// An AutoNormal guide for `model`.
-private func autoNormal(_ model: svi_model) throws -> svi_guide {
-    var options = svi_auto_normal_options()
-    try ok(svi_auto_normal_options_init(&options, UInt32(MemoryLayout<svi_auto_normal_options>.stride)), "init")
-    var guide: svi_guide = 0
-    try ok(svi_guide_new_auto_normal(&guide, model, &options), "svi_guide_new_auto_normal")
-    return guide
+extension CoinCallback {
+    /// The coin over the block p and an AutoNormal guide for it, both to be freed by the caller.
+    func modelAndGuide() throws -> (model: svi_model, guide: svi_guide) {
+        let (status, model) = self.model([coinBlock])
+        try ok(status, "svi_model_new_callback")
+        var options = svi_auto_normal_options()
+        try ok(svi_auto_normal_options_init(&options, UInt32(MemoryLayout<svi_auto_normal_options>.stride)), "init")
+        var guide: svi_guide = 0
+        try ok(svi_guide_new_auto_normal(&guide, model, &options), "svi_guide_new_auto_normal")
+        return (model, guide)
+    }
 }
 
 /// Calls `body` with the named parameters of a one-coordinate AutoNormal guide of the block p.
@@ -188,11 +192,11 @@ struct ELBOABITests {
 
     @Test func predictiveWritesConstrainedDrawsAndPredictions() throws {
         let coin = CoinCallback()
-        let (status, model) = coin.model([coinBlock])
-        try ok(status, "svi_model_new_callback")
-        defer { svi_model_free(model) }
-        let guide = try autoNormal(model)
-        defer { svi_guide_free(guide) }
+        let (model, guide) = try coin.modelAndGuide()
+        defer {
+            svi_guide_free(guide)
+            svi_model_free(model)
+        }
         var options = svi_predictive_options()
         expectOK(svi_predictive_options_init(&options, UInt32(MemoryLayout<svi_predictive_options>.stride)))
         options.num_samples = 500
@@ -225,11 +229,11 @@ struct ELBOABITests {
 
     @Test func evidenceEstimatesOfTheCoin() throws {
         let coin = CoinCallback()
-        let (status, model) = coin.model([coinBlock])
-        try ok(status, "svi_model_new_callback")
-        defer { svi_model_free(model) }
-        let guide = try autoNormal(model)
-        defer { svi_guide_free(guide) }
+        let (model, guide) = try coin.modelAndGuide()
+        defer {
+            svi_guide_free(guide)
+            svi_model_free(model)
+        }
         var evidence = sentinel, evidenceError = sentinel, elbo = sentinel, elboError = sentinel
         withCoinParams(loc: -0.330, scale: 0.817) { params in
             expectOK(svi_log_evidence(model, guide, params, 2, key(1), 100_000, &evidence, &evidenceError))

@@ -33,26 +33,20 @@ def test_predictions_come_from_the_callback_in_one_call():
         calls.append(z.shape)
         return np.column_stack([z[:, 0], 1 - z[:, 0], z[:, 0] ** 5])
 
-    predictive = swiftvi.Predictive(
-        model,
-        guide=swiftvi.AutoNormal(model),
-        params=optimum_params(),
-        num_samples=1000,
-        predict=predict,
-        num_predictions=3,
-    )
-    draws = predictive(seed=0)
+    def predictive(**options):
+        return swiftvi.Predictive(
+            model,
+            guide=swiftvi.AutoNormal(model),
+            params=optimum_params(),
+            predict=predict,
+            num_predictions=3,
+            **options,
+        )
+
+    draws = predictive(num_samples=1000)(seed=0)
     assert calls == [(1000, 1)]
     np.testing.assert_array_equal(draws["predictions"], predict(draws["p"]))
-    only = swiftvi.Predictive(
-        model,
-        guide=swiftvi.AutoNormal(model),
-        params=optimum_params(),
-        num_samples=4,
-        predict=predict,
-        num_predictions=3,
-        return_sites=["predictions"],
-    )
+    only = predictive(num_samples=4, return_sites=["predictions"])
     assert list(only(1)) == ["predictions"]
 
 
