@@ -419,22 +419,60 @@ typedef uint64_t svi_model;
  * log-densities to out_log_density and, when out_gradient is not NULL, the
  * num_points × dim gradient to out_gradient. Returns 0 on success; any other
  * value reports failure (SVI_E_CALLBACK_FAILED). Called once per SVI step
- * with all particles at once.
+ * with all particles at once (unless the ELBO's vectorize_particles is 0).
+ * The points are the latent values, each block mapped onto its constraint
+ * (see svi_latent_block): `dim` is the model's constrained dimension, and
+ * the gradient is with respect to those values.
  */
 typedef int (*svi_log_density_fn)(void *user_data, size_t num_points,
                                   size_t dim, const double *points,
                                   double *out_log_density,
                                   double *out_gradient);
 
-/** The support of a latent block. */
+/** The support of a latent block (NumPyro's constraint of the same name). */
 typedef int32_t svi_constraint_kind;
 #define SVI_CONSTRAINT_REAL 0
+/** x > 0, reached through exp. */
+#define SVI_CONSTRAINT_POSITIVE 1
+/** 0 < x < 1, reached through the logistic sigmoid. */
+#define SVI_CONSTRAINT_UNIT_INTERVAL 2
+/** lower_bound < x < upper_bound, through a scaled sigmoid. */
+#define SVI_CONSTRAINT_INTERVAL 3
+/** x > lower_bound, through exp shifted. */
+#define SVI_CONSTRAINT_GREATER_THAN 4
+/** x < upper_bound, through exp negated and shifted. */
+#define SVI_CONSTRAINT_LESS_THAN 5
+/** A point of the K-simplex (size K >= 2), through stick breaking. */
+#define SVI_CONSTRAINT_SIMPLEX 6
+/** An n × n lower-triangular matrix with positive diagonal (size n·n,
+ *  row-major, zeros above the diagonal). */
+#define SVI_CONSTRAINT_LOWER_CHOLESKY 7
+/** The Cholesky factor of an n × n correlation matrix (size n·n, n >= 2). */
+#define SVI_CONSTRAINT_CORR_CHOLESKY 8
 
-/** A named block of `size` latent coordinates. */
+/**
+ * A named block of `size` latent values in the region `constraint`. The
+ * callback sees the values; the guide draws unconstrained coordinates, which
+ * the library maps onto the region (NumPyro's biject_to) and whose
+ * log-determinant it adds to the log-density. The two counts differ only for
+ * SVI_CONSTRAINT_SIMPLEX (K values, K - 1 coordinates),
+ * SVI_CONSTRAINT_LOWER_CHOLESKY (n·n values, n(n+1)/2 coordinates) and
+ * SVI_CONSTRAINT_CORR_CHOLESKY (n·n values, n(n-1)/2 coordinates):
+ * svi_model_dim counts coordinates (the size of AutoNormal's loc and scale),
+ * svi_model_constrained_dim counts values (the callback's `dim`).
+ */
 typedef struct svi_latent_block {
     const char *name;
     size_t size;
     svi_constraint_kind constraint;
+    /** The finite lower bound of SVI_CONSTRAINT_INTERVAL and
+     *  SVI_CONSTRAINT_GREATER_THAN; ignored otherwise. Blocks read through a
+     *  svi_callback_model_options whose struct_size predates has_gradient
+     *  have neither bound: they end after `constraint`. */
+    double lower_bound;
+    /** The finite upper bound of SVI_CONSTRAINT_INTERVAL (above lower_bound)
+     *  and SVI_CONSTRAINT_LESS_THAN; ignored otherwise. */
+    double upper_bound;
 } svi_latent_block;
 
 /** Options of a callback model. */
@@ -446,10 +484,17 @@ typedef struct svi_callback_model_options {
     /** The log-density; it must fill out_gradient whenever that is not NULL. */
     svi_log_density_fn log_density;
     void *user_data;
+    /** Non-zero (default 1) when the callback gives the gradient. With 0 it
+     *  is always called with out_gradient NULL, and the ELBOs follow the
+     *  score-function estimator with a leave-one-out baseline across
+     *  particles (at least 2 particles, see svi_elbo_new_trace). */
+    int32_t has_gradient;
 } svi_callback_model_options;
 
-/** Fills `opts` with defaults (no latents, no callback). `struct_size` is
- *  sizeof(svi_callback_model_options) as the caller compiled it. */
+/** Fills `opts` with defaults (no latents, no callback, has_gradient 1).
+ *  `struct_size` is sizeof(svi_callback_model_options) as the caller compiled
+ *  it; the size of the earlier layout without has_gradient is accepted too
+ *  (its latent blocks then have the earlier layout as well). */
 svi_status svi_callback_model_options_init(svi_callback_model_options *opts,
                                            uint32_t struct_size);
 
@@ -469,7 +514,8 @@ svi_status svi_model_new_distribution(svi_model *out, const char *site,
 /** Frees a model. Freeing 0 is a no-op. */
 svi_status svi_model_free(svi_model model);
 
-/** Writes the total latent dimension. */
+/** Writes the total latent dimension: the number of unconstrained
+ *  coordinates a guide draws. */
 svi_status svi_model_dim(svi_model model, size_t *out_dim);
 
 /* ------------------------------------------------------------------------ */
@@ -687,17 +733,24 @@ svi_status svi_optim_new_clipped(svi_optim *out, svi_optim optim,
 /** An ELBO handle: the objective SVI minimizes (its negative). */
 typedef uint64_t svi_elbo;
 
-/** Options of Trace_ELBO. */
+/** Options of Trace_ELBO (and TraceMeanField_ELBO). */
 typedef struct svi_trace_elbo_options {
     uint32_t struct_size;
     size_t num_particles; /**< default 1 */
+    /** Non-zero (default 1) to pass all particles of a step to the model in
+     *  one call (NumPyro's vectorize_particles), 0 for one call per particle
+     *  (for callbacks that take one point at a time). */
+    int32_t vectorize_particles;
 } svi_trace_elbo_options;
 
-/** Fills `opts` with defaults. */
+/** Fills `opts` with defaults. The size of the earlier layout without
+ *  vectorize_particles is accepted too. */
 svi_status svi_trace_elbo_options_init(svi_trace_elbo_options *opts,
                                        uint32_t struct_size);
 
-/** Makes a Trace_ELBO: the reparameterized Monte Carlo ELBO. */
+/** Makes a Trace_ELBO: the Monte Carlo ELBO, reparameterized, or with the
+ *  score-function estimator for a model without gradient, which then needs
+ *  num_particles >= 2 (SVI_E_INVALID_ARGUMENT at the first step otherwise). */
 svi_status svi_elbo_new_trace(svi_elbo *out,
                               const svi_trace_elbo_options *opts);
 
@@ -792,6 +845,109 @@ svi_status svi_svi_save(svi_svi svi, uint8_t *out, size_t capacity,
  *  of an unknown format version, or of another parameter or optimizer layout
  *  are SVI_E_INVALID_ARGUMENT, and the state is left as it was. */
 svi_status svi_svi_restore(svi_svi svi, const uint8_t *bytes, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* More ELBOs, predictions and evidence                                      */
+/* ------------------------------------------------------------------------ */
+
+/** Writes the number of latent values a callback sees per point (the sum of
+ *  the blocks' sizes; see svi_latent_block). */
+svi_status svi_model_constrained_dim(svi_model model, size_t *out_dim);
+
+/** Makes a TraceMeanField_ELBO (NumPyro's): Trace_ELBO with analytic KL
+ *  terms where the model's prior and the guide's distribution at a site have
+ *  one. Callback and distribution models state no prior apart from the
+ *  likelihood, so with them it is exactly Trace_ELBO (vectorize_particles is
+ *  ignored: particles are always batched). */
+svi_status svi_elbo_new_trace_mean_field(svi_elbo *out,
+                                         const svi_trace_elbo_options *opts);
+
+/** Options of RenyiELBO. */
+typedef struct svi_renyi_elbo_options {
+    uint32_t struct_size;
+    /** The order α of the divergence: finite and not 1 (default 0, the
+     *  importance-weighted bound). */
+    double alpha;
+    size_t num_particles; /**< default 2 */
+} svi_renyi_elbo_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_renyi_elbo_options_init(svi_renyi_elbo_options *opts,
+                                       uint32_t struct_size);
+
+/** Makes a RenyiELBO (NumPyro's): with K particles and log-weights
+ *  w = log p(z) - log q(z), the bound log(mean(exp((1 - α) w))) / (1 - α);
+ *  α = 0 is the IWAE bound. SVI_E_INVALID_ARGUMENT for α = 1 (use
+ *  svi_elbo_new_trace), a non-finite α or num_particles 0. */
+svi_status svi_elbo_new_renyi(svi_elbo *out,
+                              const svi_renyi_elbo_options *opts);
+
+/**
+ * Maps posterior draws to predictions: called once with `num_samples` points
+ * of `latent_dim` constrained latent values at `latents` (row-major), it
+ * writes num_samples × num_predictions values to out_predictions. Returns 0
+ * on success; any other value reports failure (SVI_E_CALLBACK_FAILED).
+ */
+typedef int (*svi_predict_fn)(void *user_data, size_t num_samples,
+                              size_t latent_dim, const double *latents,
+                              size_t num_predictions,
+                              double *out_predictions);
+
+/** Options of svi_predictive. */
+typedef struct svi_predictive_options {
+    uint32_t struct_size;
+    size_t num_samples; /**< default 1 */
+    /** Optional (default NULL): the prediction callback. */
+    svi_predict_fn predict;
+    void *user_data;
+    /** Predictions per sample that `predict` writes (default 0). */
+    size_t num_predictions;
+} svi_predictive_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_predictive_options_init(svi_predictive_options *opts,
+                                       uint32_t struct_size);
+
+/**
+ * Posterior predictive draws (NumPyro's Predictive with a guide): draws
+ * opts->num_samples points from `guide` with the parameters `params` (each
+ * by name with its constrained value, as svi_svi_get_param writes them;
+ * shapes are ignored, the values are read in row-major order), and writes
+ * their constrained latent values to out_latents (num_samples × the model's
+ * constrained dimension; out_latents_len must equal that). When opts->predict
+ * is set, it is called once with those values and its num_samples ×
+ * num_predictions results are written to out_predictions (out_predictions_len
+ * must equal that count; out_predictions may be NULL without a callback).
+ * SVI_E_INVALID_ARGUMENT for a missing parameter or one outside its
+ * constraint; SVI_E_SHAPE_MISMATCH for a parameter of the wrong size or a
+ * guide of another model's dimension.
+ */
+svi_status svi_predictive(svi_model model, svi_guide guide,
+                          const svi_named_array *params, size_t num_params,
+                          svi_key key, const svi_predictive_options *opts,
+                          double *out_latents, size_t out_latents_len,
+                          double *out_predictions,
+                          size_t out_predictions_len);
+
+/** The ELBO E_q[log p(z) - log q(z)] of `guide` with the parameters
+ *  `params` (as for svi_predictive), estimated from `num_samples` (at least
+ *  2) draws: writes the sample mean and its standard error (sample standard
+ *  deviation / sqrt(num_samples)). */
+svi_status svi_estimate_elbo(svi_model model, svi_guide guide,
+                             const svi_named_array *params, size_t num_params,
+                             svi_key key, size_t num_samples,
+                             double *out_estimate,
+                             double *out_standard_error);
+
+/** The importance-sampled log evidence log mean(exp(w)) over `num_samples`
+ *  (at least 2) draws of `guide` with log-weights w = log p(z) - log q(z):
+ *  the IWAE bound of that many particles, below the log evidence in
+ *  expectation and tending to it. Writes the estimate and its delta-method
+ *  standard error, sd(exp(w)) / (sqrt(num_samples) mean(exp(w))). */
+svi_status svi_log_evidence(svi_model model, svi_guide guide,
+                            const svi_named_array *params, size_t num_params,
+                            svi_key key, size_t num_samples,
+                            double *out_estimate, double *out_standard_error);
 
 #ifdef __cplusplus
 }

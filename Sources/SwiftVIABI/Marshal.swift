@@ -80,29 +80,62 @@ enum Marshal {
         try required(out, name).pointee = value
     }
 
-    /// Throws unless an option struct's `struct_size` is the size this library knows.
-    private static func structSize<T>(_ size: UInt32, _ type: T.Type) throws {
-        guard Int(size) == MemoryLayout<T>.size else {
+    /// Throws unless an option struct's `struct_size` is the size this library
+    /// knows or one of `olderSizes`, those of earlier versions of the struct.
+    private static func structSize<T>(_ size: UInt32, _ type: T.Type, olderSizes: [Int]) throws {
+        guard Int(size) == MemoryLayout<T>.size || olderSizes.contains(Int(size)) else {
             throw ABIFailure(status: SVI_E_VERSION_MISMATCH,
-                             message: "\(T.self).struct_size is \(size); this library knows \(MemoryLayout<T>.size)")
+                             message: "\(T.self).struct_size is \(size); this library knows \(([MemoryLayout<T>.size] + olderSizes).map(String.init).joined(separator: " or "))")
         }
+    }
+
+    /// The size of the version of `T` that ended before `field`, the first
+    /// field added after it: the field's offset rounded up to `T`'s alignment.
+    static func size<T>(before field: PartialKeyPath<T>) -> Int {
+        let alignment = MemoryLayout<T>.alignment
+        return (MemoryLayout<T>.offset(of: field)! + alignment - 1) / alignment * alignment
     }
 
     /// The option struct at `opts`, whose leading `struct_size` must be one this library knows.
     static func options<T>(_ opts: UnsafePointer<T>?) throws -> T {
         let opts = try required(opts, "opts")
-        try structSize(UnsafeRawPointer(opts).load(as: UInt32.self), T.self)
+        try structSize(UnsafeRawPointer(opts).load(as: UInt32.self), T.self, olderSizes: [])
         return opts.pointee
     }
 
+    /// The option struct at `opts` as its caller compiled it: its leading
+    /// `struct_size` is this library's size or one of `olderSizes` (earlier
+    /// versions, whose fields are a prefix of today's), and the fields an
+    /// earlier version lacks keep `defaults`. Also returns that size.
+    static func options<T>(_ opts: UnsafePointer<T>?, defaults: T, olderSizes: [Int]) throws -> (options: T, size: Int) {
+        let opts = try required(opts, "opts")
+        let size = UnsafeRawPointer(opts).load(as: UInt32.self)
+        try structSize(size, T.self, olderSizes: olderSizes)
+        return (prefix(UnsafeRawPointer(opts), Int(size), over: defaults), Int(size))
+    }
+
+    /// `count` structs at `base`, `stride` bytes apart, each read as `options`
+    /// reads a struct of that size.
+    static func elements<T>(_ base: UnsafePointer<T>, count: Int, stride: Int, defaults: T) -> [T] {
+        (0..<count).map { prefix(UnsafeRawPointer(base) + $0 * stride, min(stride, MemoryLayout<T>.size), over: defaults) }
+    }
+
+    /// `defaults` with its first `size` bytes read from `source`.
+    private static func prefix<T>(_ source: UnsafeRawPointer, _ size: Int, over defaults: T) -> T {
+        var value = defaults
+        withUnsafeMutableBytes(of: &value) { $0.baseAddress!.copyMemory(from: source, byteCount: size) }
+        return value
+    }
+
     /// Fills the option struct at `opts` with `defaults` (whose `struct_size` is
-    /// `size`), the body of every `*_options_init`.
+    /// `size`), the body of every `*_options_init`; for one of `olderSizes`
+    /// only the fields of that earlier version are written.
     static func initOptions<T>(_ function: String, _ opts: UnsafeMutablePointer<T>?, _ size: UInt32,
-                               _ defaults: T) -> svi_status {
+                               _ defaults: T, olderSizes: [Int] = []) -> svi_status {
         abiCall(function) {
             let opts = try required(opts, "opts")
-            try structSize(size, T.self)
-            opts.pointee = defaults
+            try structSize(size, T.self, olderSizes: olderSizes)
+            withUnsafeBytes(of: defaults) { UnsafeMutableRawPointer(opts).copyMemory(from: $0.baseAddress!, byteCount: Int(size)) }
         }
     }
 

@@ -1,25 +1,52 @@
 import CSwiftVI
 import SwiftVI
 
+/// The defaults svi_callback_model_options_init writes, for a caller's `struct_size`.
+private func callbackModelDefaults(_ size: UInt32) -> svi_callback_model_options {
+    svi_callback_model_options(struct_size: size, latents: nil, num_latents: 0, log_density: nil, user_data: nil,
+                               has_gradient: 1)
+}
+
+/// The size of svi_callback_model_options before has_gradient (and latent bounds) were added.
+private let callbackOptionsBeforeGradientFlag = Marshal.size(before: \svi_callback_model_options.has_gradient)
+
 @c @implementation
 public func svi_callback_model_options_init(_ opts: UnsafeMutablePointer<svi_callback_model_options>?,
                                             _ struct_size: UInt32) -> svi_status {
-    Marshal.initOptions("svi_callback_model_options_init", opts, struct_size,
-                        svi_callback_model_options(struct_size: struct_size, latents: nil, num_latents: 0,
-                                                   log_density: nil, user_data: nil))
+    Marshal.initOptions("svi_callback_model_options_init", opts, struct_size, callbackModelDefaults(struct_size),
+                        olderSizes: [callbackOptionsBeforeGradientFlag])
 }
 
-/// The latent blocks a caller described.
-private func latentBlocks(_ blocks: UnsafePointer<svi_latent_block>?, _ count: Int) throws -> [LatentBlock] {
+/// The latent blocks a caller described; blocks of the layout without bounds
+/// when its options struct is of the earlier size.
+private func latentBlocks(_ blocks: UnsafePointer<svi_latent_block>?, _ count: Int,
+                          optionsSize: Int) throws -> [LatentBlock] {
     let n = try Marshal.count(count, "num_latents")
     guard n > 0 else { throw ABIFailure.invalid("a model needs at least one latent block; num_latents is 0") }
-    return try UnsafeBufferPointer(start: try Marshal.required(blocks, "latents"), count: n).map { b in
+    let stride = optionsSize == callbackOptionsBeforeGradientFlag
+        ? Marshal.size(before: \svi_latent_block.lower_bound) : MemoryLayout<svi_latent_block>.stride
+    let read = Marshal.elements(try Marshal.required(blocks, "latents"), count: n, stride: stride,
+                                defaults: svi_latent_block())
+    return try read.map { b in
         let name = try Marshal.string(b.name, "a latent block name")
-        guard b.constraint == SVI_CONSTRAINT_REAL else {
-            throw ABIFailure(status: SVI_E_NOT_IMPLEMENTED,
-                             message: "latent block '\(name)': constraint kind \(b.constraint) is not supported")
-        }
-        return LatentBlock(name: name, size: try Marshal.count(b.size, "the size of latent block '\(name)'"))
+        return LatentBlock(name: name, size: try Marshal.count(b.size, "the size of latent block '\(name)'"),
+                           constraint: try constraint(of: b, name))
+    }
+}
+
+/// The region an svi_latent_block names.
+private func constraint(of block: svi_latent_block, _ name: String) throws -> Constraint {
+    switch block.constraint {
+    case svi_constraint_kind(SVI_CONSTRAINT_REAL): .real
+    case svi_constraint_kind(SVI_CONSTRAINT_POSITIVE): .positive
+    case svi_constraint_kind(SVI_CONSTRAINT_UNIT_INTERVAL): .unitInterval
+    case svi_constraint_kind(SVI_CONSTRAINT_INTERVAL): .interval(low: Tensor(block.lower_bound), high: Tensor(block.upper_bound))
+    case svi_constraint_kind(SVI_CONSTRAINT_GREATER_THAN): .greaterThan(Tensor(block.lower_bound))
+    case svi_constraint_kind(SVI_CONSTRAINT_LESS_THAN): .lessThan(Tensor(block.upper_bound))
+    case svi_constraint_kind(SVI_CONSTRAINT_SIMPLEX): .simplex
+    case svi_constraint_kind(SVI_CONSTRAINT_LOWER_CHOLESKY): .lowerCholesky
+    case svi_constraint_kind(SVI_CONSTRAINT_CORR_CHOLESKY): .corrCholesky
+    default: throw ABIFailure.invalid("latent block '\(name)': unknown constraint kind \(block.constraint)")
     }
 }
 
@@ -27,24 +54,30 @@ private func latentBlocks(_ blocks: UnsafePointer<svi_latent_block>?, _ count: I
 public func svi_model_new_callback(_ out: UnsafeMutablePointer<svi_model>?,
                                    _ opts: UnsafePointer<svi_callback_model_options>?) -> svi_status {
     Marshal.create("svi_model_new_callback", out, .model) {
-        let o = try Marshal.options(opts)
+        let (o, size) = try Marshal.options(opts, defaults: callbackModelDefaults(0),
+                                            olderSizes: [callbackOptionsBeforeGradientFlag])
         let function = try Marshal.required(o.log_density, "opts.log_density")
-        let latents = try latentBlocks(o.latents, o.num_latents)
+        let latents = try latentBlocks(o.latents, o.num_latents, optionsSize: size)
         let dim = latents.reduce(0) { $0 + $1.size }
         let user = o.user_data
-        return try CallbackModel(latents: latents) { points, count in
+        /// Calls the callback, with a gradient buffer when `withGradient`.
+        func call(_ points: [Double], _ count: Int, withGradient: Bool) throws -> (values: [Double], gradient: [Double]) {
             var values = [Double](repeating: .nan, count: count)
-            var gradient = [Double](repeating: .nan, count: count * dim)
+            var gradient = [Double](repeating: .nan, count: withGradient ? count * dim : 0)
             let code = points.withUnsafeBufferPointer { x in
                 values.withUnsafeMutableBufferPointer { v in
                     gradient.withUnsafeMutableBufferPointer { g in
-                        function(user, count, dim, x.baseAddress, v.baseAddress, g.baseAddress)
+                        function(user, count, dim, x.baseAddress, v.baseAddress, withGradient ? g.baseAddress : nil)
                     }
                 }
             }
             guard code == 0 else { throw SVIError.callbackFailed("the log-density callback returned \(code)") }
             return (values, gradient)
         }
+        guard o.has_gradient != 0 else {
+            return try CallbackModel(latents: latents) { points, count in try call(points, count, withGradient: false).values }
+        }
+        return try CallbackModel(latents: latents) { points, count in try call(points, count, withGradient: true) }
     }
 }
 
@@ -65,5 +98,13 @@ public func svi_model_free(_ model: svi_model) -> svi_status {
 public func svi_model_dim(_ model: svi_model, _ out_dim: UnsafeMutablePointer<Int>?) -> svi_status {
     abiCall("svi_model_dim") {
         try Marshal.write(Registry.lookup(model, .model, as: (any LogDensityModel).self).dimension, to: out_dim, "out_dim")
+    }
+}
+
+@c @implementation
+public func svi_model_constrained_dim(_ model: svi_model, _ out_dim: UnsafeMutablePointer<Int>?) -> svi_status {
+    abiCall("svi_model_constrained_dim") {
+        try Marshal.write(Registry.lookup(model, .model, as: (any LogDensityModel).self).constrainedDimension,
+                          to: out_dim, "out_dim")
     }
 }

@@ -370,12 +370,13 @@ struct ErrorTests {
     func structSizes() throws {
         let o = try Objects()
         let model = o.model
-        /// Checks *_init and *_new with a wrong struct_size for one option struct.
+        /// Checks *_init and *_new with a wrong struct_size for one option struct,
+        /// whose earlier versions had the sizes `older` (which are not wrong).
         func check<T>(_ empty: T, _ initName: String, _ initialize: (UnsafeMutablePointer<T>, UInt32) -> svi_status,
                       _ newName: String, _ make: (UnsafeMutablePointer<UInt64>, UnsafePointer<T>) -> svi_status,
-                      _ setSize: (inout T, UInt32) -> Void) {
+                      older: [Int] = [], _ setSize: (inout T, UInt32) -> Void) {
             let good = UInt32(MemoryLayout<T>.stride)
-            for wrong in [0, 4, good - 8, good + 8, 4096] {
+            for wrong in [0, 4, good - 8, good - 1, good + 8, 4096] where !older.contains(Int(wrong)) {
                 var opts = empty
                 _ = withUnsafeMutableBytes(of: &opts) { $0.initializeMemory(as: UInt8.self, repeating: 0xAB) }
                 let before = withUnsafeBytes(of: opts) { Array($0) }
@@ -395,7 +396,8 @@ struct ErrorTests {
             $0.struct_size = $1
         }
         check(svi_trace_elbo_options(), "svi_trace_elbo_options_init", svi_trace_elbo_options_init,
-              "svi_elbo_new_trace", svi_elbo_new_trace) { $0.struct_size = $1 }
+              "svi_elbo_new_trace", svi_elbo_new_trace,
+              older: [MemoryLayout<svi_trace_elbo_options>.offset(of: \.vectorize_particles)!]) { $0.struct_size = $1 }
         check(svi_auto_normal_options(), "svi_auto_normal_options_init", svi_auto_normal_options_init,
               "svi_guide_new_auto_normal", { svi_guide_new_auto_normal($0, model, $1) }) { $0.struct_size = $1 }
         let target = GaussianTarget(mean: [0], sd: [1])
@@ -409,7 +411,7 @@ struct ErrorTests {
                       o.user_data = target.userData
                       return svi_model_new_callback(out, &o)
                   }
-              }) { $0.struct_size = $1 }
+              }, older: [MemoryLayout<svi_callback_model_options>.offset(of: \.has_gradient)!]) { $0.struct_size = $1 }
         o.expectWorking()
     }
 

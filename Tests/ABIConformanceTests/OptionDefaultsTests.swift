@@ -44,6 +44,7 @@ struct OptionDefaultsTests {
         let o = initialized(svi_callback_model_options(), svi_callback_model_options_init)
         #expect(o.struct_size == UInt32(MemoryLayout<svi_callback_model_options>.stride))
         #expect(o.latents == nil && o.num_latents == 0 && o.log_density == nil && o.user_data == nil)
+        #expect(o.has_gradient == 1)
     }
 
     @Test func autoNormalOptions() throws {
@@ -76,10 +77,25 @@ struct OptionDefaultsTests {
     }
 
     @Test func traceELBOOptions() throws {
-        try expectDocumented("svi_trace_elbo_options", [("num_particles", "1")])
+        try expectDocumented("svi_trace_elbo_options", [("num_particles", "1"), ("vectorize_particles", "1")])
         let o = initialized(svi_trace_elbo_options(), svi_trace_elbo_options_init)
         #expect(o.struct_size == UInt32(MemoryLayout<svi_trace_elbo_options>.stride))
         #expect(o.num_particles == 1)
+        #expect(o.vectorize_particles == 1)
+    }
+
+    @Test func renyiELBOOptions() throws {
+        try expectDocumented("svi_renyi_elbo_options", [("alpha", "0"), ("num_particles", "2")])
+        let o = initialized(svi_renyi_elbo_options(), svi_renyi_elbo_options_init)
+        #expect(o.struct_size == UInt32(MemoryLayout<svi_renyi_elbo_options>.stride))
+        #expect(o.alpha == 0 && o.num_particles == 2)
+    }
+
+    @Test func predictiveOptions() throws {
+        try expectDocumented("svi_predictive_options", [("num_samples", "1"), ("num_predictions", "0")])
+        let o = initialized(svi_predictive_options(), svi_predictive_options_init)
+        #expect(o.struct_size == UInt32(MemoryLayout<svi_predictive_options>.stride))
+        #expect(o.num_samples == 1 && o.predict == nil && o.user_data == nil && o.num_predictions == 0)
     }
 
     @Test func adamWOptions() throws {

@@ -142,23 +142,6 @@ private struct Regression {
     var meanFieldVariances: [Double] { (0..<3).map { 1 / precision[$0][$0] } }
 }
 
-/// Fits `guide` to `model` with Trace_ELBO and Adam; the constrained
-/// parameters averaged over the last `averaged` of `steps` steps.
-private func averagedFit(model: any LogDensityModel, guide: any Guide, steps: Int = 3000,
-                         averaged: Int = 1000) throws -> [String: [Double]] {
-    let svi = try SVI(model: model, guide: guide, optimizer: Adam(learningRate: 0.02), loss: TraceELBO(numParticles: 8))
-    var state = svi.initialize(key: PRNGKey(seed: 7))
-    var sums: [String: [Double]] = [:]
-    for step in 0..<steps {
-        state = try svi.update(state).state
-        guard step >= steps - averaged else { continue }
-        for (name, value) in svi.parameters(state) {
-            sums[name] = zip(sums[name] ?? [Double](repeating: 0, count: value.count), value).map { $0 + $1 / Double(averaged) }
-        }
-    }
-    return sums
-}
-
 @Suite struct ProgramInferenceTests {
     @Test func programModelHasABlockPerLatentSiteAndTheUnconstrainedDensity() throws {
         let model = try ProgramModel(locationScaleModel())

@@ -8,34 +8,6 @@ private func mixtureLogDensity(_ z: Double) -> (value: Double, derivative: Doubl
     return (Double.log(a + b), (a * -(z + 0.2) / 0.16 + b * -(z - 1) / 0.25) / (a + b))
 }
 
-/// Nelder–Mead minimization in two dimensions.
-private func nelderMead(_ start: [Double], _ f: ([Double]) -> Double) -> [Double] {
-    var simplex = [start, [start[0] + 0.1, start[1]], [start[0], start[1] + 0.1]].map { ($0, f($0)) }
-    for _ in 0..<2000 {
-        simplex.sort { $0.1 < $1.1 }
-        let centroid = (0..<2).map { (simplex[0].0[$0] + simplex[1].0[$0]) / 2 }
-        let along = { (t: Double) in (0..<2).map { centroid[$0] + t * (simplex[2].0[$0] - centroid[$0]) } }
-        let reflected = along(-1), fr = f(reflected)
-        if fr < simplex[0].1 {
-            let expanded = along(-2), fe = f(expanded)
-            simplex[2] = fe < fr ? (expanded, fe) : (reflected, fr)
-        } else if fr < simplex[1].1 {
-            simplex[2] = (reflected, fr)
-        } else {
-            let contracted = along(0.5), fc = f(contracted)
-            if fc < simplex[2].1 {
-                simplex[2] = (contracted, fc)
-            } else {
-                for i in 1...2 {
-                    let shrunk = (0..<2).map { (simplex[0].0[$0] + simplex[i].0[$0]) / 2 }
-                    simplex[i] = (shrunk, f(shrunk))
-                }
-            }
-        }
-    }
-    return simplex.min { $0.1 < $1.1 }!.0
-}
-
 /// The minimizer of KL(N(loc, scale) ‖ mixture), by trapezoidal quadrature and Nelder–Mead.
 private let reverseKLOptimum: (loc: Double, scale: Double) = {
     let grid = stride(from: -12.0, through: 12.0, by: 0.002).map { $0 }

@@ -38,9 +38,10 @@ public struct AutoNormal: Guide {
         self.initialLocation = initialLocation
         var locs: [Int] = [], scales: [Int] = [], offset = 0
         for block in latents {
-            locs += offset ..< offset + block.size
-            scales += offset + block.size ..< offset + 2 * block.size
-            offset += 2 * block.size
+            let size = block.unconstrainedSize
+            locs += offset ..< offset + size
+            scales += offset + size ..< offset + 2 * size
+            offset += 2 * size
         }
         locOffsets = locs
         scaleOffsets = scales
@@ -50,8 +51,8 @@ public struct AutoNormal: Guide {
 
     public var parameterBlocks: [ParameterBlock] {
         latents.flatMap {
-            [ParameterBlock(name: "\($0.name)_auto_loc", size: $0.size, constraint: .real),
-             ParameterBlock(name: "\($0.name)_auto_scale", size: $0.size, constraint: .softplusPositive)]
+            [ParameterBlock(name: "\($0.name)_auto_loc", size: $0.unconstrainedSize, constraint: .real),
+             ParameterBlock(name: "\($0.name)_auto_scale", size: $0.unconstrainedSize, constraint: .softplusPositive)]
         }
     }
 
@@ -67,9 +68,21 @@ public struct AutoNormal: Guide {
     }
 
     public func sample(parameters: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor) {
-        let q = try Normal(loc: parameters.gathering(locOffsets, shape: [dimension]),
-                           scale: parameters.gathering(scaleOffsets, shape: [dimension]).softplus())
+        let q = try distribution(parameters)
         let z = q.sample([count], key: key)
         return (z, try q.logProb(z).sum(alongAxis: 1))
+    }
+
+    public func logDensity(_ points: Tensor, parameters: Tensor) throws -> Tensor {
+        guard points.rank == 2, points.shape[1] == dimension else {
+            throw SVIError.shapeMismatch("AutoNormal: points of shape \(points.shape); expected [S, \(dimension)]")
+        }
+        return try distribution(parameters).logProb(points).sum(alongAxis: 1)
+    }
+
+    /// The Normal over all coordinates that the flat `parameters` describe.
+    private func distribution(_ parameters: Tensor) throws -> Normal {
+        try Normal(loc: parameters.gathering(locOffsets, shape: [dimension]),
+                   scale: parameters.gathering(scaleOffsets, shape: [dimension]).softplus())
     }
 }

@@ -40,11 +40,19 @@ public protocol Guide {
     /// `parameters` (the flat vector, possibly recorded on a tape), and their
     /// log-densities, shape [count].
     func sample(parameters: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor)
+    /// The log-density at each row of `points` (shape [S, dimension], not
+    /// recorded), differentiable through `parameters`; shape [S]. The
+    /// score-function estimator needs it. By default it throws `notImplemented`.
+    func logDensity(_ points: Tensor, parameters: Tensor) throws -> Tensor
     /// Each block's constrained value, from the flat unconstrained parameters.
     func constrainedParameters(_ parameters: [Double]) -> [(name: String, value: [Double])]
 }
 
 extension Guide {
+    public func logDensity(_ points: Tensor, parameters: Tensor) throws -> Tensor {
+        throw SVIError.notImplemented("\(Self.self) cannot evaluate its density at given points")
+    }
+
     /// Each block's constrained value, mapping each coordinate by its block's constraint.
     public func constrainedParameters(_ parameters: [Double]) -> [(name: String, value: [Double])] {
         var offset = 0

@@ -1,11 +1,20 @@
-/// A named block of `size` real latent coordinates.
-public struct LatentBlock: Equatable, Sendable {
+/// A named block of `size` latent values lying in `constraint`. A point holds
+/// the block's `unconstrainedSize` unconstrained coordinates, which
+/// `bijectTo(constraint)` maps onto the values: the two counts agree except for
+/// a simplex (K values, K − 1 coordinates) and the matrix constraints (n·n
+/// values of an n × n matrix, row-major; n(n+1)/2 coordinates for
+/// lowerCholesky and positiveDefinite, n(n−1)/2 for corrCholesky).
+public struct LatentBlock: Equatable {
     public let name: String
+    /// The number of (constrained) values.
     public let size: Int
+    /// The region the values lie in.
+    public let constraint: Constraint
 
-    public init(name: String, size: Int) {
+    public init(name: String, size: Int, constraint: Constraint = .real) {
         self.name = name
         self.size = size
+        self.constraint = constraint
     }
 }
 
@@ -19,16 +28,26 @@ public protocol LogDensityModel {
     /// The same, drawing any randomness the model needs (such as a subsampled
     /// plate's indices) from `key`. Models that need none ignore the key (the default).
     func logDensity(_ points: Tensor, key: PRNGKey) throws -> Tensor
+    /// Whether the log-density can be differentiated with respect to the points
+    /// (true by default). ELBOs fit a model without a gradient by the
+    /// score-function estimator.
+    var hasGradient: Bool { get }
 }
 
 extension LogDensityModel {
     public func logDensity(_ points: Tensor, key: PRNGKey) throws -> Tensor { try logDensity(points) }
 
-    /// The number of latent coordinates.
-    public var dimension: Int { latents.reduce(0) { $0 + $1.size } }
+    public var hasGradient: Bool { true }
+
+    /// The number of unconstrained latent coordinates in a point (what a guide draws).
+    public var dimension: Int { latents.reduce(0) { $0 + $1.unconstrainedSize } }
+
+    /// The number of constrained latent values (what a callback model's function sees).
+    public var constrainedDimension: Int { latents.reduce(0) { $0 + $1.size } }
 }
 
-/// Throws unless the blocks have distinct, non-empty names and positive sizes.
+/// Throws unless the blocks have distinct, non-empty names, positive sizes and
+/// constraints that fit them (see `LatentBlock.checkConstraint`).
 func validateLatents(_ latents: [LatentBlock]) throws {
     guard !latents.isEmpty else { throw SVIError.invalidArgument("a model needs at least one latent block") }
     var seen = Set<String>()
@@ -37,6 +56,7 @@ func validateLatents(_ latents: [LatentBlock]) throws {
         guard block.size > 0 else {
             throw SVIError.invalidArgument("latent block '\(block.name)' must have a positive size; got \(block.size)")
         }
+        try block.checkConstraint()
         guard seen.insert(block.name).inserted else {
             throw SVIError.invalidArgument("latent block name '\(block.name)' is used twice")
         }

@@ -27,6 +27,14 @@ SVI_E_NOT_IMPLEMENTED = 9
 SVI_E_VERSION_MISMATCH = 10
 
 SVI_CONSTRAINT_REAL = 0
+SVI_CONSTRAINT_POSITIVE = 1
+SVI_CONSTRAINT_UNIT_INTERVAL = 2
+SVI_CONSTRAINT_INTERVAL = 3
+SVI_CONSTRAINT_GREATER_THAN = 4
+SVI_CONSTRAINT_LESS_THAN = 5
+SVI_CONSTRAINT_SIMPLEX = 6
+SVI_CONSTRAINT_LOWER_CHOLESKY = 7
+SVI_CONSTRAINT_CORR_CHOLESKY = 8
 
 SVI_SCHEDULE_CONSTANT = 0
 SVI_SCHEDULE_EXPONENTIAL_DECAY = 1
@@ -67,12 +75,19 @@ class svi_named_array(ctypes.Structure):
 
 svi_log_density_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t, _double_p, _double_p, _double_p)
 svi_progress_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_double)
+svi_predict_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t, _double_p, c_size_t, _double_p)
 
 
 class svi_latent_block(ctypes.Structure):
-    """A named block of latent coordinates."""
+    """A named block of latent values in a constrained region."""
 
-    _fields_ = [("name", c_char_p), ("size", c_size_t), ("constraint", svi_constraint_kind)]
+    _fields_ = [
+        ("name", c_char_p),
+        ("size", c_size_t),
+        ("constraint", svi_constraint_kind),
+        ("lower_bound", c_double),
+        ("upper_bound", c_double),
+    ]
 
 
 class svi_callback_model_options(ctypes.Structure):
@@ -84,6 +99,7 @@ class svi_callback_model_options(ctypes.Structure):
         ("num_latents", c_size_t),
         ("log_density", svi_log_density_fn),
         ("user_data", c_void_p),
+        ("has_gradient", c_int32),
     ]
 
 
@@ -202,7 +218,25 @@ class svi_clip_options(ctypes.Structure):
 class svi_trace_elbo_options(ctypes.Structure):
     """Options of Trace_ELBO."""
 
-    _fields_ = [("struct_size", c_uint32), ("num_particles", c_size_t)]
+    _fields_ = [("struct_size", c_uint32), ("num_particles", c_size_t), ("vectorize_particles", c_int32)]
+
+
+class svi_renyi_elbo_options(ctypes.Structure):
+    """Options of RenyiELBO."""
+
+    _fields_ = [("struct_size", c_uint32), ("alpha", c_double), ("num_particles", c_size_t)]
+
+
+class svi_predictive_options(ctypes.Structure):
+    """Options of svi_predictive."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("num_samples", c_size_t),
+        ("predict", svi_predict_fn),
+        ("user_data", c_void_p),
+        ("num_predictions", c_size_t),
+    ]
 
 
 _size_p = POINTER(c_size_t)
@@ -293,4 +327,32 @@ PROTOTYPES = {
     "svi_svi_stable_step": (svi_status, [svi_svi, _double_p, POINTER(c_int32)]),
     "svi_svi_save": (svi_status, [svi_svi, POINTER(c_uint8), c_size_t, _size_p]),
     "svi_svi_restore": (svi_status, [svi_svi, POINTER(c_uint8), c_size_t]),
+    "svi_model_constrained_dim": (svi_status, [svi_model, _size_p]),
+    "svi_elbo_new_trace_mean_field": (svi_status, [POINTER(svi_elbo), POINTER(svi_trace_elbo_options)]),
+    "svi_renyi_elbo_options_init": (svi_status, [POINTER(svi_renyi_elbo_options), c_uint32]),
+    "svi_elbo_new_renyi": (svi_status, [POINTER(svi_elbo), POINTER(svi_renyi_elbo_options)]),
+    "svi_predictive_options_init": (svi_status, [POINTER(svi_predictive_options), c_uint32]),
+    "svi_predictive": (
+        svi_status,
+        [
+            svi_model,
+            svi_guide,
+            POINTER(svi_named_array),
+            c_size_t,
+            svi_key,
+            POINTER(svi_predictive_options),
+            _double_p,
+            c_size_t,
+            _double_p,
+            c_size_t,
+        ],
+    ),
+    "svi_estimate_elbo": (
+        svi_status,
+        [svi_model, svi_guide, POINTER(svi_named_array), c_size_t, svi_key, c_size_t, _double_p, _double_p],
+    ),
+    "svi_log_evidence": (
+        svi_status,
+        [svi_model, svi_guide, POINTER(svi_named_array), c_size_t, svi_key, c_size_t, _double_p, _double_p],
+    ),
 }

@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from . import _capi, _library
+from . import _capi, _library, constraints
 from ._handle import Handle
 from ._marshal import double_ptr, size
 from .distributions import Distribution
@@ -18,8 +18,9 @@ from .random import as_key
 class _PythonCallback:
     """Runs a Python function inside a C callback, keeping any exception it raises for re-raising later."""
 
-    def __init__(self, function):
+    def __init__(self, function, returns_gradient=True):
         self.function = function
+        self.returns_gradient = returns_gradient
         self.error = None
 
     def take_error(self):
@@ -29,7 +30,7 @@ class _PythonCallback:
     def log_density(self, _user_data, num_points, dim, points, out_log_density, out_gradient):
         try:
             z = np.ctypeslib.as_array(points, shape=(num_points, dim)).copy()
-            log_density, gradient = self.function(z)
+            log_density, gradient = self.function(z) if self.returns_gradient else (self.function(z), None)
             np.ctypeslib.as_array(out_log_density, shape=(num_points,))[:] = _exact_shape(
                 log_density, (num_points,), "log-density"
             )
@@ -37,6 +38,16 @@ class _PythonCallback:
                 np.ctypeslib.as_array(out_gradient, shape=(num_points, dim))[:] = _exact_shape(
                     gradient, (num_points, dim), "gradient"
                 )
+            return 0
+        except BaseException as error:
+            self.error = error
+            return 1
+
+    def predict(self, _user_data, num_samples, dim, latents, num_predictions, out_predictions):
+        try:
+            z = np.ctypeslib.as_array(latents, shape=(num_samples, dim)).copy()
+            out = np.ctypeslib.as_array(out_predictions, shape=(num_samples, num_predictions))
+            self.function(z, out)
             return 0
         except BaseException as error:
             self.error = error
@@ -84,41 +95,97 @@ class Model(Handle):
 
     @property
     def dim(self):
-        """The total latent dimension."""
+        """The total latent dimension: the number of unconstrained coordinates a guide draws."""
         dim = ctypes.c_size_t()
         _library.call("svi_model_dim", self._handle, ctypes.byref(dim))
         return dim.value
 
+    @property
+    def constrained_dim(self):
+        """The number of latent values per point (what a LogDensityModel's ``fn`` receives)."""
+        dim = ctypes.c_size_t()
+        _library.call("svi_model_constrained_dim", self._handle, ctypes.byref(dim))
+        return dim.value
+
+
+#: The constraints a latent block may have: name -> (svi_constraint_kind, bound parameters).
+_BLOCK_CONSTRAINTS = {
+    "real": (_capi.SVI_CONSTRAINT_REAL, ()),
+    "real_vector": (_capi.SVI_CONSTRAINT_REAL, ()),
+    "positive": (_capi.SVI_CONSTRAINT_POSITIVE, ()),
+    "unit_interval": (_capi.SVI_CONSTRAINT_UNIT_INTERVAL, ()),
+    "interval": (_capi.SVI_CONSTRAINT_INTERVAL, ("lower_bound", "upper_bound")),
+    "greater_than": (_capi.SVI_CONSTRAINT_GREATER_THAN, ("lower_bound",)),
+    "less_than": (_capi.SVI_CONSTRAINT_LESS_THAN, ("upper_bound",)),
+    "simplex": (_capi.SVI_CONSTRAINT_SIMPLEX, ()),
+    "lower_cholesky": (_capi.SVI_CONSTRAINT_LOWER_CHOLESKY, ()),
+    "corr_cholesky": (_capi.SVI_CONSTRAINT_CORR_CHOLESKY, ()),
+}
+
+
+def _latent_block(name, spec):
+    """The svi_latent_block for ``name: size`` or ``name: (size, constraint)``."""
+    block_size, constraint = spec if isinstance(spec, (tuple, list)) else (spec, constraints.real)
+    block_size = size(block_size, f"size of latent {name!r}")
+    if not isinstance(constraint, constraints.Constraint):
+        raise TypeError(f"latent {name!r}: the constraint must be a swiftvi.constraints.Constraint")
+    if constraint.name not in _BLOCK_CONSTRAINTS:
+        raise ValueError(
+            f"latent {name!r}: constraint {constraint!r} is not supported; use one of {', '.join(_BLOCK_CONSTRAINTS)}"
+        )
+    kind, bound_names = _BLOCK_CONSTRAINTS[constraint.name]
+    bounds = {}
+    for bound in bound_names:
+        value = np.asarray(constraint.params[bound], dtype=np.float64)
+        if value.size != 1:
+            raise ValueError(f"latent {name!r}: {bound} must be a scalar, got shape {value.shape}")
+        bounds[bound] = float(value.reshape(()))
+    block = _capi.svi_latent_block(
+        name.encode(), block_size, kind, bounds.get("lower_bound", 0.0), bounds.get("upper_bound", 0.0)
+    )
+    return block_size, constraint, block
+
 
 class LogDensityModel(Model):
-    """A model whose log-density and gradient come from a batched Python function.
+    """A model whose log-density (and gradient) come from a batched Python function.
 
-    ``fn(z)`` receives an (S, D) float64 array of S points (the latent blocks of
-    ``latents``, a dict name -> size, laid out in order) and returns
-    ``(log_density, gradient)`` of shapes (S,) and (S, D). An exception raised
-    by ``fn`` makes the library call that invoked it fail, and is re-raised
-    from that call.
+    ``latents`` maps each block's name to its size, or to ``(size, constraint)``
+    with a constraint of :mod:`swiftvi.constraints` (``real``, ``positive``,
+    ``unit_interval``, ``interval(a, b)``, ``greater_than(a)``, ``less_than(b)``
+    with scalar bounds, ``simplex``, ``lower_cholesky``, ``corr_cholesky``).
+    ``fn(z)`` receives an (S, D) float64 array of S points, each the blocks'
+    values in order — constrained: a simplex block of size K gives K values
+    summing to 1, an n × n Cholesky block n·n values row-major — and returns
+    ``(log_density, gradient)`` of shapes (S,) and (S, D), the gradient with
+    respect to those values. The library maps the guide's unconstrained
+    coordinates onto the constraints and adds the log-determinant, as NumPyro
+    does for constrained sample sites.
+
+    With ``has_gradient=False``, ``fn(z)`` returns the log-density alone and
+    the ELBOs use the score-function estimator (at least 2 particles).
+
+    An exception raised by ``fn`` makes the library call that invoked it fail,
+    and is re-raised from that call.
     """
 
-    def __init__(self, fn, latents):
+    def __init__(self, fn, latents, has_gradient=True):
         if not callable(fn):
             raise TypeError("fn must be callable")
         self.fn = fn
-        self.latents = {str(name): size(block, f"size of latent {name!r}") for name, block in latents.items()}
-        self._callback = _PythonCallback(fn)
+        self.has_gradient = bool(has_gradient)
+        blocks = {str(name): _latent_block(str(name), spec) for name, spec in latents.items()}
+        self.latents = {name: block[0] for name, block in blocks.items()}
+        self.constraints = {name: block[1] for name, block in blocks.items()}
+        self._callback = _PythonCallback(fn, returns_gradient=self.has_gradient)
         self._callbacks = (self._callback,)
         self._c_function = _capi.svi_log_density_fn(self._callback.log_density)
-        self._blocks = (_capi.svi_latent_block * len(self.latents))(
-            *(
-                _capi.svi_latent_block(name.encode(), block, _capi.SVI_CONSTRAINT_REAL)
-                for name, block in self.latents.items()
-            )
-        )
+        self._blocks = (_capi.svi_latent_block * len(blocks))(*(block[2] for block in blocks.values()))
         options = _capi.svi_callback_model_options()
         _library.call("svi_callback_model_options_init", ctypes.byref(options), ctypes.sizeof(options))
         options.latents = self._blocks
-        options.num_latents = len(self.latents)
+        options.num_latents = len(blocks)
         options.log_density = self._c_function
+        options.has_gradient = int(self.has_gradient)
         handle = _capi.svi_model()
         _library.call("svi_model_new_callback", ctypes.byref(handle), ctypes.byref(options))
         self._own(handle.value)
@@ -174,15 +241,58 @@ class ELBO(Handle):
 
 
 class Trace_ELBO(ELBO):
-    """The reparameterized Monte Carlo ELBO averaged over ``num_particles`` draws of the guide."""
+    """The Monte Carlo ELBO averaged over ``num_particles`` draws of the guide.
 
-    def __init__(self, num_particles=1):
+    Reparameterized, or the score-function estimator with a leave-one-out
+    baseline for a model with ``has_gradient=False``. With
+    ``vectorize_particles=True`` (the default) the model's ``fn`` gets all
+    particles of a step in one call; with False, one particle per call.
+    """
+
+    _constructor = "svi_elbo_new_trace"
+
+    def __init__(self, num_particles=1, vectorize_particles=True):
         self.num_particles = size(num_particles, "num_particles")
+        self.vectorize_particles = bool(vectorize_particles)
         options = _capi.svi_trace_elbo_options()
         _library.call("svi_trace_elbo_options_init", ctypes.byref(options), ctypes.sizeof(options))
         options.num_particles = self.num_particles
+        options.vectorize_particles = int(self.vectorize_particles)
         handle = _capi.svi_elbo()
-        _library.call("svi_elbo_new_trace", ctypes.byref(handle), ctypes.byref(options))
+        _library.call(self._constructor, ctypes.byref(handle), ctypes.byref(options))
+        self._own(handle.value)
+
+
+class TraceMeanField_ELBO(Trace_ELBO):
+    """NumPyro's TraceMeanField_ELBO: Trace_ELBO with analytic KL terms where a site's prior and guide have one.
+
+    Models given by a log-density callback state no prior apart from the
+    likelihood, so for them it is exactly :class:`Trace_ELBO` (particles are
+    always batched).
+    """
+
+    _constructor = "svi_elbo_new_trace_mean_field"
+
+    def __init__(self, num_particles=1):
+        super().__init__(num_particles)
+
+
+class RenyiELBO(ELBO):
+    """NumPyro's RenyiELBO: log(mean(exp((1 - alpha) w))) / (1 - alpha) over ``num_particles`` log-weights w.
+
+    ``alpha=0`` is the importance-weighted (IWAE) bound; ``alpha=1`` is an
+    error (that bound is :class:`Trace_ELBO`'s).
+    """
+
+    def __init__(self, alpha=0.0, num_particles=2):
+        self.alpha = float(alpha)
+        self.num_particles = size(num_particles, "num_particles")
+        options = _capi.svi_renyi_elbo_options()
+        _library.call("svi_renyi_elbo_options_init", ctypes.byref(options), ctypes.sizeof(options))
+        options.alpha = self.alpha
+        options.num_particles = self.num_particles
+        handle = _capi.svi_elbo()
+        _library.call("svi_elbo_new_renyi", ctypes.byref(handle), ctypes.byref(options))
         self._own(handle.value)
 
 
@@ -298,6 +408,18 @@ class SVI(Handle):
         steps = ctypes.c_size_t()
         _library.call("svi_svi_num_steps", self._handle, ctypes.byref(steps))
         return steps.value
+
+    def evidence(self, num_samples=10_000, seed=0):
+        """The importance-sampled log evidence with the current parameters (see :func:`swiftvi.log_evidence`)."""
+        from .predictive import log_evidence
+
+        return log_evidence(self.model, self.guide, self.get_params(), num_samples=num_samples, seed=seed)
+
+    def estimate_elbo(self, num_samples=10_000, seed=0):
+        """The ELBO with the current parameters (see :func:`swiftvi.estimate_elbo`)."""
+        from .predictive import estimate_elbo
+
+        return estimate_elbo(self.model, self.guide, self.get_params(), num_samples=num_samples, seed=seed)
 
     def get_params(self):
         """The guide's parameters in their constrained space, as a dict name -> float64 array."""

@@ -87,18 +87,11 @@ public struct ProgramGuide: Guide {
     public func initialParameters(key: PRNGKey) -> [Double] { parameters.flatMap(\.initial) }
 
     public func sample(parameters flat: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor) {
-        guard count >= 0 else { throw SVIError.invalidArgument("ProgramGuide: cannot draw \(count) particles") }
-        let values = try constrainedValues(flat)
-        let substituted = Handlers.substitute(program, data: values)
         var points: [Tensor] = [], logDensities: [Tensor] = []
-        for particleKey in key.split(count) {
-            let trace = try Trace.record(Handlers.seed(substituted, key: particleKey))
+        for trace in try traces(parameters: flat, count: count, key: key) {
             var logq = Tensor(0)
             for latent in model.latentSites {
-                guard let site = trace[latent.name], site.kind == .sample, !site.isObserved else {
-                    throw SVIError.invalidArgument("ProgramGuide: the guide did not draw the model's latent '\(latent.name)'")
-                }
-                try Self.checkDraw(site, expectedShape: latent.shape)
+                let site = trace[latent.name]!
                 let transform = try bijectTo(latent.support)
                 let x = site.value!
                 let u = try transform.inverse(x)
@@ -108,6 +101,24 @@ public struct ProgramGuide: Guide {
             logDensities.append(logq)
         }
         return (Tensor.concatenating(points).reshaped([count, dimension]), Tensor.concatenating(logDensities))
+    }
+
+    /// `count` runs of the guide with the params `flat`, each under a seed of
+    /// its own split from `key`, each checked to draw every latent site of the
+    /// model (with its shape, reparameterized).
+    func traces(parameters flat: Tensor, count: Int, key: PRNGKey) throws -> [Trace] {
+        guard count >= 0 else { throw SVIError.invalidArgument("ProgramGuide: cannot draw \(count) particles") }
+        let substituted = Handlers.substitute(program, data: try constrainedValues(flat))
+        return try key.split(count).map { particleKey in
+            let trace = try Trace.record(Handlers.seed(substituted, key: particleKey))
+            for latent in model.latentSites {
+                guard let site = trace[latent.name], site.kind == .sample, !site.isObserved else {
+                    throw SVIError.invalidArgument("ProgramGuide: the guide did not draw the model's latent '\(latent.name)'")
+                }
+                try Self.checkDraw(site, expectedShape: latent.shape)
+            }
+            return trace
+        }
     }
 
     /// Each param's constrained value from the flat unconstrained vector.

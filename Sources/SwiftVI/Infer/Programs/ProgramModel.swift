@@ -112,24 +112,46 @@ public struct ProgramModel: LogDensityModel {
 
     /// Runs the program with row `row` of `points` substituted (NumPyro's
     /// unconstrained substitution): the trace and the summed log-determinants.
-    private func run(_ points: Tensor, row: Int, key: PRNGKey?) throws -> (trace: Trace, logDet: Tensor) {
-        let layout = layout, rowStart = row * dimension
+    /// With `resamplingObserved`, observed sites are drawn afresh instead.
+    func run(_ points: Tensor, row: Int, key: PRNGKey?,
+             resamplingObserved: Bool = false) throws -> (trace: Trace, logDet: Tensor) {
+        let rowStart = row * dimension
         var logDet = Tensor(0)
-        var substituted = Handlers.substitute(program) { site in
-            guard site.kind == .sample, !site.isObserved, let block = layout[site.name] else { return nil }
+        let trace = try trace(key: key, resamplingObserved: resamplingObserved) { site, block in
             let transform = try bijectTo(site.distribution!.support)
             let u = points.gathering(block.coordinates.map { rowStart + $0 }, shape: block.shape)
             let x = try transform.forward(u)
             logDet = logDet + (try transform.logAbsDetJacobian(u, x)).sum()
             return x
         }
+        return (trace, logDet)
+    }
+
+    /// Runs the program with each latent site taking its constrained value in
+    /// `values` (which must hold every latent site), drawing with `key`.
+    func trace(substituting values: [String: Tensor], key: PRNGKey?) throws -> Trace {
+        try trace(key: key) { site, _ in values[site.name]! }
+    }
+
+    /// Runs the program with each latent site's value given by `latentValue`
+    /// (from the site and its coordinates in a point), and returns the trace
+    /// after checking that the latent sites are those found at construction.
+    private func trace(key: PRNGKey?, resamplingObserved: Bool = false,
+                       _ latentValue: @escaping (SiteMessage, (coordinates: Range<Int>, shape: [Int])) throws -> Tensor)
+        throws -> Trace {
+        let layout = layout
+        var substituted = Handlers.substitute(resamplingObserved ? Handlers.uncondition(program) : program) { site in
+            guard site.kind == .sample, !site.isObserved, let block = layout[site.name] else { return nil }
+            return try latentValue(site, block)
+        }
         if let key { substituted = Handlers.seed(substituted, key: key) }
         let trace = try Trace.record(substituted)
         let latentNames = Set(trace.sites.filter { $0.kind == .sample && !$0.isObserved }.map(\.name))
-        guard latentNames == Set(layout.keys) else {
+        let expected = Set(layout.keys)
+        guard resamplingObserved ? expected.isSubset(of: latentNames) : latentNames == expected else {
             throw SVIError.invalidArgument(
                 "ProgramModel: the program's latent sites changed from \(latentSites.map(\.name)) to \(latentNames.sorted())")
         }
-        return (trace, logDet)
+        return trace
     }
 }

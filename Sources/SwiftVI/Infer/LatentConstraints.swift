@@ -1,0 +1,121 @@
+/// How a latent block's values relate to the unconstrained coordinates of a point.
+extension LatentBlock {
+    /// Two blocks are equal when their names, sizes and constraints (by name
+    /// and bound values) agree.
+    public static func == (a: LatentBlock, b: LatentBlock) -> Bool {
+        a.name == b.name && a.size == b.size && a.constraint.name == b.constraint.name
+            && a.bounds.map(\.shape) == b.bounds.map(\.shape) && a.bounds.map(\.scalars) == b.bounds.map(\.scalars)
+    }
+
+    /// The bounds of an interval, greaterThan or lessThan constraint (none for the others).
+    private var bounds: [Tensor] {
+        switch constraint {
+        case .interval(let low, let high): [low, high]
+        case .greaterThan(let bound), .lessThan(let bound): [bound]
+        default: []
+        }
+    }
+
+    /// The side n of the n × n matrices of a matrix constraint; nil for the others.
+    private var matrixSide: Int? {
+        switch constraint {
+        case .lowerTriangular, .lowerCholesky, .positiveDefinite, .corrCholesky:
+            Int(Double(size).squareRoot().rounded())
+        default: nil
+        }
+    }
+
+    /// The shape of one draw of the values: [n, n] for a matrix constraint, else [size].
+    public var shape: [Int] { matrixSide.map { [$0, $0] } ?? [size] }
+
+    /// The number of unconstrained coordinates the block takes in a point.
+    public var unconstrainedSize: Int {
+        switch constraint {
+        case .simplex: size - 1
+        case .corrCholesky: matrixSide.map { $0 * ($0 - 1) / 2 } ?? size
+        default: matrixSide.map { $0 * ($0 + 1) / 2 } ?? size
+        }
+    }
+
+    /// Throws `invalidArgument` unless the constraint is one a block supports
+    /// (real, realVector, positive, nonnegative, unitInterval, interval,
+    /// greaterThan, lessThan, simplex, lowerTriangular, lowerCholesky,
+    /// positiveDefinite, corrCholesky) and fits the size: a simplex needs
+    /// K ≥ 2 values, a matrix constraint n·n of them (n ≥ 2 for corrCholesky),
+    /// and bounds must be finite scalars or vectors of `size` elements (an
+    /// interval's low end below its high end).
+    func checkConstraint() throws {
+        let problem: String?
+        switch constraint {
+        case .real, .realVector, .positive, .nonnegative, .unitInterval, .interval, .greaterThan, .lessThan:
+            problem = bounds.contains { $0.count != 1 && $0.shape != [size] }
+                ? "bounds must be scalars or vectors of \(size) elements" : nil
+        case .simplex:
+            problem = size >= 2 ? nil : "a simplex needs at least 2 values; got \(size)"
+        case .lowerTriangular, .lowerCholesky, .positiveDefinite, .corrCholesky:
+            var least = 1
+            if case .corrCholesky = constraint { least = 2 }
+            let n = matrixSide!
+            problem = n * n == size && n >= least
+                ? nil : "needs the n·n values of an n × n matrix (n ≥ \(least)); got \(size)"
+        default:
+            problem = "is not supported for a latent block"
+        }
+        if let problem {
+            throw SVIError.invalidArgument("latent block '\(name)' (\(constraint.name)): \(problem)")
+        }
+        do {
+            _ = try bijectTo(constraint)
+        } catch let error as SVIError {
+            throw error.prefixed("latent block '\(name)': ")
+        }
+    }
+
+    /// Whether the values are the coordinates themselves.
+    var isUnconstrained: Bool {
+        switch constraint {
+        case .real, .realVector: true
+        default: false
+        }
+    }
+}
+
+/// The blocks' values at each row of `points` (shape [S, Σ unconstrainedSize],
+/// the blocks' unconstrained coordinates one after another) and the
+/// log-determinant of the map from coordinates to values: shapes [S, Σ size]
+/// (each block's values row-major, one block after another) and [S]. Both are
+/// recorded on the tape of `points` if it is on one.
+func constrainLatents(_ blocks: [LatentBlock], _ points: Tensor) throws -> (values: Tensor, logDet: Tensor) {
+    let rows = points.shape[0], width = points.shape[1]
+    guard !blocks.allSatisfy(\.isUnconstrained) else { return (points, Tensor.zeros([rows])) }
+    var parts: [Tensor] = [], logDet = Tensor.zeros([rows]), start = 0
+    for block in blocks {
+        let m = block.unconstrainedSize, first = start
+        start += m
+        let u = points.gathering((0..<rows).flatMap { r in r * width + first ..< r * width + first + m }, shape: [rows, m])
+        guard !block.isUnconstrained else {
+            parts.append(u)
+            continue
+        }
+        let transform = try bijectTo(block.constraint)
+        let x = try transform.forward(u)
+        let jacobian = try transform.logAbsDetJacobian(u, x)
+        logDet = logDet + jacobian.summingRightmost(jacobian.rank - 1)
+        parts.append(x.reshaped([rows, block.size]))
+    }
+    return (interleavingRows(parts, rows: rows), logDet)
+}
+
+/// The matrices `parts` (each [rows, cᵢ]) side by side: shape [rows, Σ cᵢ].
+private func interleavingRows(_ parts: [Tensor], rows: Int) -> Tensor {
+    let widths = parts.map { $0.count / max(rows, 1) }, total = widths.reduce(0, +)
+    var partStarts: [Int] = [], offset = 0
+    for part in parts {
+        partStarts.append(offset)
+        offset += part.count
+    }
+    let offsets = (0..<rows).flatMap { r in
+        parts.indices.flatMap { i in partStarts[i] + r * widths[i] ..< partStarts[i] + (r + 1) * widths[i] }
+    }
+    return Tensor.concatenating(parts).gathering(offsets, shape: [rows, total])
+}
