@@ -61,7 +61,7 @@ public func svi_model_new_callback(_ out: UnsafeMutablePointer<svi_model>?,
         let dim = latents.reduce(0) { $0 + $1.size }
         let user = o.user_data
         /// Calls the callback, with a gradient buffer when `withGradient`.
-        func call(_ points: [Double], _ count: Int, withGradient: Bool) throws -> (values: [Double], gradient: [Double]) {
+        func call(_ points: [Double], _ count: Int, withGradient: Bool) throws -> (logDensity: [Double], gradient: [Double]) {
             var values = [Double](repeating: .nan, count: count)
             var gradient = [Double](repeating: .nan, count: withGradient ? count * dim : 0)
             let code = points.withUnsafeBufferPointer { x in
@@ -75,7 +75,7 @@ public func svi_model_new_callback(_ out: UnsafeMutablePointer<svi_model>?,
             return (values, gradient)
         }
         guard o.has_gradient != 0 else {
-            return try CallbackModel(latents: latents) { points, count in try call(points, count, withGradient: false).values }
+            return try CallbackModel(latents: latents) { points, count in try call(points, count, withGradient: false).logDensity }
         }
         return try CallbackModel(latents: latents) { points, count in try call(points, count, withGradient: true) }
     }
