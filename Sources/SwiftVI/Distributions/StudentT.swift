@@ -83,24 +83,28 @@ public struct StudentT: Distribution {
     }
 
     /// ½ Iₓ(ν/2, ½) with x = ν/(ν + z²) below the median, its complement above.
-    /// The derivative in ν is numerical (`richardsonDerivative`).
+    /// The derivative in ν is numerical (`richardsonDerivative`), formed only when ν is recorded.
     public func cdf(_ value: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: value.shape)
         let standardized = standardize(value)
+        let differentiateDf = df.isTracked
         return Tensor.map(standardized, df) { z, nu in
             let density = Double.exp(studentTLogDensity(z, nu))
-            return (studentTCDF(z, nu), z.isFinite ? density : 0, richardsonDerivative(at: nu) { studentTCDF(z, $0) })
+            let dnu = differentiateDf ? richardsonDerivative(at: nu) { studentTCDF(z, $0) } : 0
+            return (studentTCDF(z, nu), z.isFinite ? density : 0, dnu)
         }
     }
 
     /// μ + σ z(p) with ½ Iₓ(ν/2, ½) = min(p, 1 − p) solved by `inverseRegularizedIncompleteBeta`.
-    /// The derivative in ν is numerical (`richardsonDerivative`).
+    /// The derivative in ν is numerical (`richardsonDerivative`), formed only when ν is recorded.
     public func icdf(_ probability: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: probability.shape)
+        let differentiateDf = df.isTracked
         let standard = Tensor.map(probability, df) { p, nu in
             let z = studentTQuantile(p, nu)
-            let slope = z.isFinite ? 1 / Double.exp(studentTLogDensity(z, nu)) : 0
-            return (z, slope, z.isFinite ? richardsonDerivative(at: nu) { studentTQuantile(p, $0) } : 0)
+            guard z.isFinite else { return (z, 0, 0) }
+            let dnu = differentiateDf ? richardsonDerivative(at: nu) { studentTQuantile(p, $0) } : 0
+            return (z, 1 / Double.exp(studentTLogDensity(z, nu)), dnu)
         }
         return loc + scale * standard
     }
