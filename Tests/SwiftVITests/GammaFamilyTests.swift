@@ -223,6 +223,21 @@ func expectWithinMonteCarloError(_ estimate: (mean: [Double], standardError: [Do
         #expect(standardGammaSample(1e-3, key: key) >= Double.leastNormalMagnitude)
     }
 
+    @Test(arguments: [(0.01, 1e-30), (0.3, 0.02), (1.0, 1.0), (4.5, 9.0), (200.0, 180.0), (1e5, 1e5 + 300)])
+    func implicitDerivativeMovesTheDrawAlongItsQuantile(a: Double, x: Double) {
+        // dx/da at fixed u = P(a, x), by differences of the quantile function.
+        let u = regularizedGammaPQ(a, x)
+        let quantile = { (b: Double) in u.p < 0.5 ? inverseRegularizedGammaP(b, u.p) : inverseRegularizedGammaQ(b, u.q) }
+        #expect(close(standardGammaSampleDerivative(a, x), richardsonDerivative(at: a, quantile), relative: 1e-7))
+    }
+
+    @Test func specialFunctionTensorGradientsMatchFiniteDifferences() throws {
+        #expect(try gradientMatches(at: Tensor([0.3, 2.5, 40])) { $0.logGamma().sum() })
+        #expect(try gradientMatches(at: Tensor([0.3, 2.5, 40])) { $0.digamma().sum() })
+        #expect(try gradientMatches(at: Tensor([0.3, 2.5, 40, 1e4])) { t in
+            Tensor.logBeta(t.gathering([0, 1], shape: [2]), t.gathering([2, 3], shape: [2])).sum() })
+    }
+
     @Test(arguments: [0.05, 0.4, 1.0, 3.5, 250.0])
     func gammaDrawsHaveTheRightMoments(a: Double) throws {
         let n = 100_000
