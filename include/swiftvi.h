@@ -152,6 +152,13 @@ typedef uint64_t svi_dist;
  * broadcast against each other as NumPy does. Families and their parameters:
  *   "Normal":      loc, scale
  *   "Categorical": probs or logits (last axis indexes the categories)
+ *   "Gamma":        concentration, rate
+ *   "Exponential":  rate
+ *   "Chi2":         df
+ *   "InverseGamma": concentration, rate
+ *   "StudentT":     df, loc, scale
+ *   "Beta":         concentration1, concentration0
+ *   "Dirichlet":    concentration (last axis indexes the categories)
  * Errors: SVI_E_INVALID_ARGUMENT for an unknown family, a missing, repeated or
  * unknown parameter, or a value outside its domain (scale <= 0, a NaN,
  * probabilities that are negative or do not sum to 1); SVI_E_SHAPE_MISMATCH

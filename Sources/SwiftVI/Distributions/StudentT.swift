@@ -58,9 +58,9 @@ public struct StudentT: Distribution {
         return loc + scale * z * (df / (2 * g)).sqrt()
     }
 
-    /// μ for ν > 1, NaN otherwise (as scipy).
+    /// μ for ν > 1; +inf for ν ≤ 1, where the mean does not exist (scipy's convention).
     public var mean: Tensor {
-        Tensor.map(loc, df) { m, nu in nu > 1 ? (m, 1, 0) : (.nan, 0, 0) }.broadcasted(to: batchShape)
+        Tensor.map(loc, df) { m, nu in nu > 1 ? (m, 1, 0) : (.infinity, 0, 0) }.broadcasted(to: batchShape)
     }
 
     /// σ²ν/(ν − 2) for ν > 2, +inf for 1 < ν ≤ 2, NaN for ν ≤ 1 (as scipy).

@@ -5,29 +5,27 @@ import RealModule
 /// accepting more than 95% of proposals. For a < 1 it draws from Gamma(a + 1, 1)
 /// and multiplies by U^(1/a), in log space; a draw below the smallest normal
 /// double (possible for tiny a) is returned as that number, so log-densities
-/// stay finite. The result depends only on `key`.
+/// stay finite. The draw uses the uniform stream of `key` (position 0 for U,
+/// then two per proposal), so it depends only on `key`.
 public func standardGammaSample(_ a: Double, key: PRNGKey) -> Double {
-    let keys = key.split(2)
     let boosted = a < 1
     let d = (boosted ? a + 1 : a) - 1.0 / 3
     let c = 1 / (9 * d).squareRoot()
-    var stream = keys[0]
-    var draw = 0.0
+    var draw = 0.0, position = 1
     while true {
-        let next = stream.split(2)
-        stream = next[0]
-        let u = next[1].uniform(2)
-        let z = standardNormalQuantile(u[0])
+        let z = standardNormalQuantile(key.uniform(at: position))
+        let u = key.uniform(at: position + 1)
+        position += 2
         let t = 1 + c * z
         guard t > 0 else { continue }
         let v = t * t * t
-        if Double.log(u[1]) < 0.5 * z * z + d - d * v + d * Double.log(v) {
+        if Double.log(u) < 0.5 * z * z + d - d * v + d * Double.log(v) {
             draw = d * v
             break
         }
     }
     guard boosted else { return draw }
-    let logDraw = Double.log(draw) + Double.log(keys[1].uniform(1)[0]) / a
+    let logDraw = Double.log(draw) + Double.log(key.uniform(at: 0)) / a
     return max(Double.exp(logDraw), Double.leastNormalMagnitude)
 }
 

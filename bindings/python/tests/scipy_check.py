@@ -13,11 +13,11 @@ NUM_SAMPLES = 100_000
 
 
 def assert_close(actual, expected, rtol, atol=0.0, what=""):
-    """|actual - expected| <= atol + rtol |expected| elementwise, with equal shapes and equal infinities."""
+    """|actual - expected| <= atol + rtol |expected| elementwise, with equal shapes and equal infinities and NaNs."""
     actual, expected = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
     assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
     infinite = ~np.isfinite(expected)
-    assert np.array_equal(actual[infinite], expected[infinite]), f"{what}: infinities differ"
+    assert np.array_equal(actual[infinite], expected[infinite], equal_nan=True), f"{what}: infinities or NaNs differ"
     error = np.abs(actual - expected)[~infinite]
     bound = (atol + rtol * np.abs(expected))[~infinite]
     if error.size:
