@@ -18,7 +18,7 @@ def assert_close(actual, expected, rtol, atol=0.0, what=""):
     assert actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}"
     infinite = ~np.isfinite(expected)
     assert np.array_equal(actual[infinite], expected[infinite], equal_nan=True), f"{what}: infinities or NaNs differ"
-    error = np.abs(actual - expected)[~infinite]
+    error = np.abs(actual[~infinite] - expected[~infinite])
     bound = (atol + rtol * np.abs(expected))[~infinite]
     if error.size:
         worst = np.argmax(error - bound)
