@@ -231,6 +231,34 @@ func expectWithinMonteCarloError(_ estimate: (mean: [Double], standardError: [Do
         #expect(close(standardGammaSampleDerivative(a, x), richardsonDerivative(at: a, quantile), relative: 1e-7))
     }
 
+    @Test(arguments: [1e-3, 0.02, 0.3])
+    func logDrawDerivativeIsContinuousWhereDrawsUnderflow(a: Double) {
+        // Below the normal range the derivative switches to (ψ(1 + a) − log x)/a; just above it
+        // the series-based derivative must agree.
+        let logX = Double.log(1e-300)
+        let fromSeries = standardGammaSampleDerivative(a, 1e-300) / 1e-300
+        #expect(close(standardGammaLogSampleDerivative(a, logX), fromSeries, relative: 1e-12))
+        #expect(close(standardGammaLogSampleDerivative(a, -2000), (digamma(1 + a) + 2000) / a, relative: 1e-15))
+        let key = PRNGKey(seed: 8)
+        #expect(close(Double.exp(standardGammaLogSample(a, key: key)), standardGammaSample(a, key: key), relative: 1e-15)
+                || standardGammaSample(a, key: key) == Double.leastNormalMagnitude)
+    }
+
+    @Test func smallConcentrationsKeepTheirLawThroughLogSpace() throws {
+        // Beta(0.01, 0.02): most Gamma draws underflow, yet X/(X + Y) must keep mean 1/3 and put
+        // mass 2/3 (≈ I_½) below ½; normalizing underflowed draws would give ½ instead.
+        let n = 100_000
+        let draws = try Beta(concentration1: 0.01, concentration0: 0.02).sample([n], key: PRNGKey(seed: 2)).scalars
+        let variance = 0.0002 / (0.0009 * 1.03)
+        #expect(abs(moments(draws).mean - 1.0 / 3) < 5 * (variance / Double(n)).squareRoot())
+        let below = Double(draws.filter { $0 < 0.5 }.count) / Double(n)
+        let mass = regularizedIncompleteBeta(0.01, 0.02, 0.5)
+        #expect(abs(below - mass) < 5 * (mass * (1 - mass) / Double(n)).squareRoot())
+        let rows = try Dirichlet(concentration: Tensor([0.01, 0.01, 0.02])).sample([n], key: PRNGKey(seed: 3)).scalars
+        let first = (0..<n).map { rows[3 * $0] }
+        #expect(abs(moments(first).mean - 0.25) < 5 * (0.25 * 0.75 / 1.04 / Double(n)).squareRoot())
+    }
+
     @Test func specialFunctionTensorGradientsMatchFiniteDifferences() throws {
         #expect(try gradientMatches(at: Tensor([0.3, 2.5, 40])) { $0.logGamma().sum() })
         #expect(try gradientMatches(at: Tensor([0.3, 2.5, 40])) { $0.digamma().sum() })

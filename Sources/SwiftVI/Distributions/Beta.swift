@@ -38,11 +38,13 @@ public struct Beta: Distribution {
         }
     }
 
+    /// X/(X + Y) = sigmoid(log X − log Y), in log space so that small
+    /// concentrations, whose Gamma draws underflow, still give the right law.
     public func sample(_ sampleShape: [Int], key: PRNGKey) -> Tensor {
         let shape = sampleShape + batchShape, keys = key.split(2)
-        let x = Tensor.standardGamma(concentration: concentration1.broadcasted(to: batchShape), shape: shape, key: keys[0])
-        let y = Tensor.standardGamma(concentration: concentration0.broadcasted(to: batchShape), shape: shape, key: keys[1])
-        return x / (x + y)
+        let logX = Tensor.standardGammaLog(concentration: concentration1.broadcasted(to: batchShape), shape: shape, key: keys[0])
+        let logY = Tensor.standardGammaLog(concentration: concentration0.broadcasted(to: batchShape), shape: shape, key: keys[1])
+        return (logX - logY).sigmoid()
     }
 
     private var total: Tensor { concentration1 + concentration0 }

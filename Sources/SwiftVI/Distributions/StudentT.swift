@@ -51,11 +51,14 @@ public struct StudentT: Distribution {
         }
     }
 
+    /// μ + σ Z √(ν/(2G)), the square root formed as exp(½(log(ν/2) − log G)) so that
+    /// small ν, whose Gamma draws underflow, still give the right law.
     public func sample(_ sampleShape: [Int], key: PRNGKey) -> Tensor {
         let shape = sampleShape + batchShape, keys = key.split(2)
-        let g = Tensor.standardGamma(concentration: (df * 0.5).broadcasted(to: batchShape), shape: shape, key: keys[0])
+        let halfDf = df * 0.5
+        let logG = Tensor.standardGammaLog(concentration: halfDf.broadcasted(to: batchShape), shape: shape, key: keys[0])
         let z = Tensor(shape: shape, scalars: keys[1].normal(shape.reduce(1, *)))
-        return loc + scale * z * (df / (2 * g)).sqrt()
+        return loc + scale * z * ((halfDf.log() - logG) * 0.5).exp()
     }
 
     /// μ for ν > 1; +inf for ν ≤ 1, where the mean does not exist (scipy's convention).

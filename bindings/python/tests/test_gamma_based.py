@@ -119,15 +119,21 @@ def test_extreme_parameters_against_scipy():
         (lambda: swiftvi.StudentT(5.5, -1.0, 0.5), stats.t(5.5, -1.0, 0.5)),
         (lambda: swiftvi.Beta(0.4, 0.7), stats.beta(0.4, 0.7)),
         (lambda: swiftvi.Beta(3.0, 8.0), stats.beta(3.0, 8.0)),
+        (lambda: swiftvi.StudentT(0.3), stats.t(0.3)),
     ],
-    ids=["Gamma", "Gamma-small", "Exponential", "Chi2", "InverseGamma", "StudentT", "Beta-small", "Beta"],
+    ids=["Gamma", "Gamma-small", "Exponential", "Chi2", "InverseGamma", "StudentT", "Beta-small", "Beta",
+         "StudentT-small-df"],
 )
 def test_draws_pass_goodness_of_fit(dist, reference):
     check_sampling(dist(), reference, seed=3)
 
 
-def test_dirichlet_marginals_pass_goodness_of_fit():
-    concentration = np.array([0.3, 1.5, 4.0])
+# (Concentrations far below 0.1 put visible mass within 1e-16 of 1, where doubles round draws to
+# exactly 1 and a KS test against a continuous cdf fails for any sampler; the Swift tests check
+# that regime through moments.)
+@pytest.mark.parametrize("concentration", [[0.3, 1.5, 4.0], [0.1, 0.5, 0.8]], ids=["moderate", "small"])
+def test_dirichlet_marginals_pass_goodness_of_fit(concentration):
+    concentration = np.array(concentration)
     total = concentration.sum()
     draws = swiftvi.Dirichlet(concentration).sample((NUM_SAMPLES,), seed=4)
     assert draws.shape == (NUM_SAMPLES, 3)
