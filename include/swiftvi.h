@@ -175,6 +175,13 @@ typedef uint64_t svi_dist;
  *   "Delta":       v; optionally log_density (broadcast to the batch shape,
  *                  default 0) and event_dim (a 0-d array holding an integer
  *                  between 0 and the rank of v, default 0)
+ *   "Gamma":        concentration, rate
+ *   "Exponential":  rate
+ *   "Chi2":         df
+ *   "InverseGamma": concentration, rate
+ *   "StudentT":     df, loc, scale
+ *   "Beta":         concentration1, concentration0
+ *   "Dirichlet":    concentration (last axis indexes the categories)
  * Errors: SVI_E_INVALID_ARGUMENT for an unknown family, a missing, repeated or
  * unknown parameter, or a value outside its domain (scale <= 0, a NaN,
  * probabilities that are negative or do not sum to 1); SVI_E_SHAPE_MISMATCH
