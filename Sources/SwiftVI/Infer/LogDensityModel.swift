@@ -1,11 +1,16 @@
-/// A named block of `size` real latent coordinates.
-public struct LatentBlock: Equatable, Sendable {
+/// A named block of `size` unconstrained latent coordinates, whose value lies
+/// in `constraint`: the coordinates map there through `bijectTo(constraint)`
+/// (for `real`, the identity).
+public struct LatentBlock: Equatable {
     public let name: String
     public let size: Int
+    /// The region the block's (constrained) value lies in.
+    public let constraint: Constraint
 
-    public init(name: String, size: Int) {
+    public init(name: String, size: Int, constraint: Constraint = .real) {
         self.name = name
         self.size = size
+        self.constraint = constraint
     }
 }
 
@@ -19,6 +24,16 @@ public protocol LogDensityModel {
     /// The same, drawing any randomness the model needs (such as a subsampled
     /// plate's indices) from `key`. Models that need none ignore the key (the default).
     func logDensity(_ points: Tensor, key: PRNGKey) throws -> Tensor
+    /// Each latent block's constrained value at each row of `points` (shape
+    /// [S, dimension]): block name → shape [S] + the value's shape; and the
+    /// summed log |det| of the maps, shape [S]. Recorded on the tape of `points`.
+    /// The default maps each block's [S, size] coordinates through
+    /// `bijectTo(block.constraint)`.
+    func constrain(_ points: Tensor) throws -> (values: [String: Tensor], logAbsDetJacobian: Tensor)
+    /// The unconstrained point (`dimension` coordinates) that `strategy` picks,
+    /// drawing with `key`. The default, for models without a prior, is
+    /// described at `InitStrategy`.
+    func initialPoint(_ strategy: InitStrategy, key: PRNGKey) throws -> [Double]
 }
 
 extension LogDensityModel {
