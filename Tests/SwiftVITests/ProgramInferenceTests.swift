@@ -84,23 +84,6 @@ private func locationScaleDensity(_ mu: Double, _ u: Double) -> Double {
         + observations.reduce(0) { $0 + logNormal($1, mu, s) }
 }
 
-/// Fits `guide` to `model` with Trace_ELBO and Adam; the constrained
-/// parameters averaged over the last `averaged` of `steps` steps.
-private func averagedFit(model: any LogDensityModel, guide: any Guide, steps: Int = 3000,
-                         averaged: Int = 1000) throws -> [String: [Double]] {
-    let svi = try SVI(model: model, guide: guide, optimizer: Adam(learningRate: 0.02), loss: TraceELBO(numParticles: 8))
-    var state = try svi.initialize(key: PRNGKey(seed: 7))
-    var sums: [String: [Double]] = [:]
-    for step in 0..<steps {
-        state = try svi.update(state).state
-        guard step >= steps - averaged else { continue }
-        for (name, value) in svi.parameters(state) {
-            sums[name] = zip(sums[name] ?? [Double](repeating: 0, count: value.count), value).map { $0 + $1 / Double(averaged) }
-        }
-    }
-    return sums
-}
-
 @Suite struct ProgramInferenceTests {
     @Test func programModelHasABlockPerLatentSiteAndTheUnconstrainedDensity() throws {
         let model = try ProgramModel(locationScaleModel())

@@ -2,15 +2,17 @@
 
 /// Bayesian linear regression with known noise: w ~ N(0, tau) (3 weights,
 /// the first an intercept), y ~ N(X w, sigma), and its posterior in closed form.
+/// The two covariates have correlation `collinearity` (in distribution), which
+/// makes their weights' posterior correlated.
 struct RegressionProblem {
     let n = 20, tau = 2.0, sigma = 0.5
     let design: [[Double]]
     let targets: [Double]
 
-    init() {
+    init(collinearity c: Double = 0) {
         let noise = PRNGKey(seed: 42).split(2)
         let x = noise[0].normal(2 * n)
-        let rows = (0..<n).map { [1, x[2 * $0], x[2 * $0 + 1]] }
+        let rows = (0..<n).map { [1, x[2 * $0], c * x[2 * $0] + (1 - c * c).squareRoot() * x[2 * $0 + 1]] }
         let e = noise[1].normal(n), sigma = sigma
         design = rows
         targets = (0..<n).map { 0.3 + 1.5 * rows[$0][1] - 0.7 * rows[$0][2] + sigma * e[$0] }
@@ -81,4 +83,24 @@ struct RegressionProblem {
 
     /// The variances of the mean-field Gaussian closest in KL(q ‖ p): 1 / diag(precision).
     var meanFieldVariances: [Double] { (0..<3).map { 1 / precision[$0][$0] } }
+}
+
+/// Fits `guide` to `model` with Trace_ELBO and Adam (from key 7); the
+/// `statistic` of the constrained parameters averaged over the last
+/// `averaged` of `steps` steps.
+func averagedFit(model: any LogDensityModel, guide: any Guide, steps: Int = 3000, averaged: Int = 1000,
+                 learningRate: Double = 0.02, particles: Int = 8,
+                 statistic: ([String: [Double]]) throws -> [String: [Double]] = { $0 }) throws -> [String: [Double]] {
+    let svi = try SVI(model: model, guide: guide, optimizer: Adam(learningRate: learningRate),
+                      loss: TraceELBO(numParticles: particles))
+    var state = try svi.initialize(key: PRNGKey(seed: 7))
+    var sums: [String: [Double]] = [:]
+    for step in 0..<steps {
+        state = try svi.update(state).state
+        guard step >= steps - averaged else { continue }
+        for (name, value) in try statistic(svi.parameters(state)) {
+            sums[name] = zip(sums[name] ?? [Double](repeating: 0, count: value.count), value).map { $0 + $1 / Double(averaged) }
+        }
+    }
+    return sums
 }
