@@ -9,18 +9,17 @@ private func autoGuide(_ guide: svi_guide) throws -> any AutoGuide {
     return auto
 }
 
-/// The automatic guide `guide` and its flat unconstrained parameters: those
-/// of `svi` when it is not 0, else the named constrained values `params`.
-private func guideAndParameters(_ guide: svi_guide, _ svi: svi_svi, _ params: UnsafePointer<svi_named_array>?,
-                                _ numParams: Int) throws -> (guide: any AutoGuide, parameters: [Double]) {
-    let auto = try autoGuide(guide)
+/// The flat unconstrained parameters of `auto`: those of `svi` when it is not
+/// 0, else the named constrained values `params`.
+private func parameters(of auto: any AutoGuide, _ svi: svi_svi, _ params: UnsafePointer<svi_named_array>?,
+                        _ numParams: Int) throws -> [Double] {
     guard svi != 0 else {
         let values = try Marshal.namedTensors(params, numParams, "params")
         let known = Set(auto.parameterBlocks.map(\.name))
         if let extra = values.keys.sorted().first(where: { !known.contains($0) }) {
             throw ABIFailure.invalid("params names '\(extra)', which is not a parameter of the guide")
         }
-        return (auto, try auto.unconstrainedParameters(values.mapValues(\.scalars)))
+        return try auto.unconstrainedParameters(values.mapValues(\.scalars))
     }
     let run: SVIRun = try Registry.lookup(svi, .svi)
     let mine = auto.parameterBlocks, theirs = run.svi.guide.parameterBlocks
@@ -28,7 +27,7 @@ private func guideAndParameters(_ guide: svi_guide, _ svi: svi_svi, _ params: Un
           run.svi.guide.dimension == auto.dimension else {
         throw ABIFailure.invalid("the SVI's guide does not have the parameters of this guide")
     }
-    return (auto, try run.current.parameters)
+    return try run.current.parameters
 }
 
 /// Writes the value of `site` among `values` to `out`.
@@ -84,9 +83,10 @@ public func svi_guide_sample_posterior(_ guide: svi_guide, _ svi: svi_svi, _ par
                                        _ site: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<Double>?,
                                        _ out_len: Int) -> svi_status {
     abiCall("svi_guide_sample_posterior") {
-        let (g, parameters) = try guideAndParameters(guide, svi, params, num_params)
+        let g = try autoGuide(guide)
+        let flat = try parameters(of: g, svi, params, num_params)
         let count = try Marshal.count(num_samples, "num_samples")
-        try writeSite(g.samplePosterior(parameters: parameters, count: count, key: PRNGKey(key)), site, out, out_len)
+        try writeSite(g.samplePosterior(parameters: flat, count: count, key: PRNGKey(key)), site, out, out_len)
     }
 }
 
@@ -104,8 +104,8 @@ public func svi_guide_median(_ guide: svi_guide, _ svi: svi_svi, _ params: Unsaf
                              _ num_params: Int, _ site: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<Double>?,
                              _ out_len: Int) -> svi_status {
     abiCall("svi_guide_median") {
-        let (g, parameters) = try guideAndParameters(guide, svi, params, num_params)
-        try writeSite(normalMarginals(g).median(parameters: parameters), site, out, out_len)
+        let g = try normalMarginals(autoGuide(guide))
+        try writeSite(g.median(parameters: parameters(of: g, svi, params, num_params)), site, out, out_len)
     }
 }
 
@@ -115,10 +115,10 @@ public func svi_guide_quantiles(_ guide: svi_guide, _ svi: svi_svi, _ params: Un
                                 _ site: UnsafePointer<CChar>?, _ out: UnsafeMutablePointer<Double>?,
                                 _ out_len: Int) -> svi_status {
     abiCall("svi_guide_quantiles") {
-        let (g, parameters) = try guideAndParameters(guide, svi, params, num_params)
+        let g = try normalMarginals(autoGuide(guide))
         let n = try Marshal.count(num_quantiles, "num_quantiles")
         let probabilities = n == 0 ? [] : Array(UnsafeBufferPointer(start: try Marshal.required(quantiles, "quantiles"), count: n))
-        try writeSite(normalMarginals(g).quantiles(parameters: parameters, probabilities), site, out, out_len)
+        try writeSite(g.quantiles(parameters: parameters(of: g, svi, params, num_params), probabilities), site, out, out_len)
     }
 }
 
@@ -129,7 +129,7 @@ public func svi_guide_laplace_posterior(_ guide: svi_guide, _ svi: svi_svi,
                                         _ out_covariance: UnsafeMutablePointer<Double>?,
                                         _ covariance_len: Int) -> svi_status {
     abiCall("svi_guide_laplace_posterior") {
-        let (g, parameters) = try guideAndParameters(guide, svi, params, num_params)
+        let g = try autoGuide(guide)
         guard let laplace = g as? AutoLaplaceApproximation else {
             throw ABIFailure.invalid("the guide is \(type(of: g)), not an AutoLaplaceApproximation")
         }
@@ -137,7 +137,7 @@ public func svi_guide_laplace_posterior(_ guide: svi_guide, _ svi: svi_svi,
         guard loc_len == d, covariance_len == d * d else {
             throw ABIFailure.shape("loc_len \(loc_len) and covariance_len \(covariance_len); expected \(d) and \(d * d)")
         }
-        let posterior = try laplace.getPosterior(parameters: parameters)
+        let posterior = try laplace.getPosterior(parameters: parameters(of: laplace, svi, params, num_params))
         try Marshal.write(posterior.loc.scalars, to: out_loc, length: loc_len, "out_loc")
         try Marshal.write(posterior.covarianceMatrix.scalars, to: out_covariance, length: covariance_len, "out_covariance")
     }
