@@ -54,3 +54,35 @@ extension NormalMarginalsGuide {
         })
     }
 }
+
+/// An automatic guide whose distribution over the unconstrained latent vector
+/// is one multivariate normal of its parameters: it draws from it and reads
+/// its marginals off its mean and variance.
+public protocol MultivariateNormalGuide: NormalMarginalsGuide {
+    associatedtype Posterior: Distribution
+    /// The guide's distribution at the flat `parameters` (recorded on their tape).
+    func posterior(_ parameters: Tensor) throws -> Posterior
+}
+
+extension MultivariateNormalGuide {
+    public func sample(parameters: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor) {
+        let q = try posterior(parameters)
+        let z = q.sample([count], key: key)
+        return (z, try q.logProb(z))
+    }
+
+    /// The means and the square roots of the covariance's diagonal.
+    public func unconstrainedMarginals(parameters: [Double]) throws -> (loc: [Double], scale: [Double]) {
+        let q = try posterior(Tensor(parameters))
+        return (try q.mean.scalars, try q.variance.scalars.map { $0.squareRoot() })
+    }
+}
+
+/// Throws unless an autoguide's `init_scale` is positive and finite and its
+/// initialization strategy is valid.
+func checkAutoGuideSettings(_ guideName: String, initScale: Double, initLocFn: InitStrategy) throws {
+    guard initScale > 0, initScale.isFinite else {
+        throw SVIError.invalidArgument("\(guideName): init_scale must be positive and finite; got \(initScale)")
+    }
+    try initLocFn.validate(guideName)
+}

@@ -4,7 +4,7 @@
 /// at zero) and `auto_scale` (s, length D, stored through softplus, starting at
 /// `initScale`). The draws are those of LowRankMultivariateNormal with
 /// cov_factor diag(s) W and cov_diag s².
-public struct AutoLowRankMultivariateNormal: NormalMarginalsGuide {
+public struct AutoLowRankMultivariateNormal: MultivariateNormalGuide {
     public let model: any LogDensityModel
     public let rank: Int
     public let initScale: Double
@@ -15,8 +15,7 @@ public struct AutoLowRankMultivariateNormal: NormalMarginalsGuide {
     /// at least 1, `initScale` is positive and finite and `initLocFn` is valid.
     public init(model: any LogDensityModel, rank: Int? = nil, initScale: Double = 0.1,
                 initLocFn: InitStrategy = .initToUniform()) throws {
-        try checkInitScale(initScale, "AutoLowRankMultivariateNormal")
-        try initLocFn.validate("AutoLowRankMultivariateNormal")
+        try checkAutoGuideSettings("AutoLowRankMultivariateNormal", initScale: initScale, initLocFn: initLocFn)
         let rank = rank ?? Int(Double(model.dimension).squareRoot().rounded())
         guard rank >= 1 else {
             throw SVIError.invalidArgument("AutoLowRankMultivariateNormal: rank must be at least 1; got \(rank)")
@@ -46,17 +45,5 @@ public struct AutoLowRankMultivariateNormal: NormalMarginalsGuide {
         return try LowRankMultivariateNormal(loc: parameters.gathering(Array(0..<d), shape: [d]),
                                              covFactor: factor * scale.expandingShape(at: -1),
                                              covDiag: scale.squared())
-    }
-
-    public func sample(parameters: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor) {
-        let q = try posterior(parameters)
-        let z = q.sample([count], key: key)
-        return (z, try q.logProb(z))
-    }
-
-    /// The means and s · √(Σⱼ Wᵢⱼ² + 1).
-    public func unconstrainedMarginals(parameters: [Double]) throws -> (loc: [Double], scale: [Double]) {
-        let q = try posterior(Tensor(parameters))
-        return (q.loc.scalars, q.variance.scalars.map { $0.squareRoot() })
     }
 }

@@ -3,7 +3,7 @@
 /// `auto_scale_tril` (the D × D lower Cholesky factor of the covariance,
 /// stored as D(D+1)/2 reals through `bijectTo(.lowerCholesky)`), starting at
 /// `initScale` times the identity.
-public struct AutoMultivariateNormal: NormalMarginalsGuide {
+public struct AutoMultivariateNormal: MultivariateNormalGuide {
     public let model: any LogDensityModel
     public let initScale: Double
     /// How `auto_loc` starts.
@@ -12,8 +12,7 @@ public struct AutoMultivariateNormal: NormalMarginalsGuide {
     /// Throws unless `initScale` is positive and finite and `initLocFn` is valid.
     public init(model: any LogDensityModel, initScale: Double = 0.1,
                 initLocFn: InitStrategy = .initToUniform()) throws {
-        try checkInitScale(initScale, "AutoMultivariateNormal")
-        try initLocFn.validate("AutoMultivariateNormal")
+        try checkAutoGuideSettings("AutoMultivariateNormal", initScale: initScale, initLocFn: initLocFn)
         self.model = model
         self.initScale = initScale
         self.initLocFn = initLocFn
@@ -37,17 +36,5 @@ public struct AutoMultivariateNormal: NormalMarginalsGuide {
         let d = dimension
         let scaleTril = try bijectTo(.lowerCholesky).forward(parameters.gathering(Array(d ..< d + packedCount), shape: [packedCount]))
         return try MultivariateNormal(loc: parameters.gathering(Array(0..<d), shape: [d]), scaleTril: scaleTril)
-    }
-
-    public func sample(parameters: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor) {
-        let q = try posterior(parameters)
-        let z = q.sample([count], key: key)
-        return (z, try q.logProb(z))
-    }
-
-    /// The means and the square roots of the covariance's diagonal.
-    public func unconstrainedMarginals(parameters: [Double]) throws -> (loc: [Double], scale: [Double]) {
-        let q = try posterior(Tensor(parameters))
-        return (q.loc.scalars, q.variance.scalars.map { $0.squareRoot() })
     }
 }

@@ -12,8 +12,7 @@ public struct AutoNormal: NormalMarginalsGuide {
     /// Throws unless `initScale` is positive and finite and `initLocFn` is valid.
     public init(model: any LogDensityModel, initScale: Double = 0.1,
                 initLocFn: InitStrategy = .initToUniform()) throws {
-        try checkInitScale(initScale, "AutoNormal")
-        try initLocFn.validate("AutoNormal")
+        try checkAutoGuideSettings("AutoNormal", initScale: initScale, initLocFn: initLocFn)
         self.model = model
         self.initScale = initScale
         self.initLocFn = initLocFn
@@ -58,11 +57,4 @@ func diagonalNormalDraws(loc: Tensor, scale: Tensor, count: Int, key: PRNGKey) t
     let q = try Normal(loc: loc, scale: scale)
     let z = q.sample([count], key: key)
     return (z, try q.logProb(z).sum(alongAxis: 1))
-}
-
-/// Throws unless an autoguide's `init_scale` is positive and finite.
-func checkInitScale(_ initScale: Double, _ guideName: String) throws {
-    guard initScale > 0, initScale.isFinite else {
-        throw SVIError.invalidArgument("\(guideName): init_scale must be positive and finite; got \(initScale)")
-    }
 }
