@@ -27,7 +27,7 @@ private func initialPointValues(_ model: any LogDensityModel, _ point: UnsafePoi
                                 _ count: Int) throws -> InitStrategy {
     let n = try Marshal.count(count, "opts.init_loc_len")
     guard n == model.dimension else {
-        throw ABIFailure.shape("opts.init_loc has \(n) values; the model has \(model.dimension) latent coordinates")
+        throw ABIFailure.shape("AutoNormal: \(n) initial locations for \(model.dimension) latent coordinates")
     }
     let values = try model.constrain(Tensor(shape: [1, n], scalars: Array(UnsafeBufferPointer(start: point, count: n)))).values
     return .initToValue(values.mapValues { $0.reshaped(Array($0.shape.dropFirst())) })
