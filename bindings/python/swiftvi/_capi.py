@@ -41,8 +41,19 @@ SVI_SCHEDULE_EXPONENTIAL_DECAY = 1
 SVI_SCHEDULE_COSINE_DECAY = 2
 SVI_SCHEDULE_PIECEWISE_CONSTANT = 3
 
+SVI_INIT_TO_UNIFORM = 0
+SVI_INIT_TO_MEDIAN = 1
+SVI_INIT_TO_MEAN = 2
+SVI_INIT_TO_SAMPLE = 3
+SVI_INIT_TO_VALUE = 4
+
+SVI_NONLINEARITY_ELU = 0
+SVI_NONLINEARITY_RELU = 1
+
 svi_status = c_int32
 svi_constraint_kind = c_int32
+svi_init_kind = c_int32
+svi_nonlinearity = c_int32
 svi_dist = c_uint64
 svi_model = c_uint64
 svi_guide = c_uint64
@@ -112,6 +123,65 @@ class svi_auto_normal_options(ctypes.Structure):
         ("init_radius", c_double),
         ("init_loc", _double_p),
         ("init_loc_len", c_size_t),
+    ]
+
+
+class svi_init_strategy(ctypes.Structure):
+    """An initialization strategy of the automatic guides."""
+
+    _fields_ = [
+        ("kind", svi_init_kind),
+        ("radius", c_double),
+        ("num_samples", c_size_t),
+        ("values", POINTER(svi_named_array)),
+        ("num_values", c_size_t),
+    ]
+
+
+class svi_auto_diagonal_normal_options(ctypes.Structure):
+    """Options of the AutoDiagonalNormal guide."""
+
+    _fields_ = [("struct_size", c_uint32), ("init_scale", c_double), ("init_loc_fn", svi_init_strategy)]
+
+
+class svi_auto_multivariate_normal_options(ctypes.Structure):
+    """Options of the AutoMultivariateNormal guide."""
+
+    _fields_ = [("struct_size", c_uint32), ("init_scale", c_double), ("init_loc_fn", svi_init_strategy)]
+
+
+class svi_auto_low_rank_multivariate_normal_options(ctypes.Structure):
+    """Options of the AutoLowRankMultivariateNormal guide."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("init_scale", c_double),
+        ("rank", c_size_t),
+        ("init_loc_fn", svi_init_strategy),
+    ]
+
+
+class svi_auto_delta_options(ctypes.Structure):
+    """Options of the AutoDelta guide."""
+
+    _fields_ = [("struct_size", c_uint32), ("init_loc_fn", svi_init_strategy)]
+
+
+class svi_auto_laplace_approximation_options(ctypes.Structure):
+    """Options of the AutoLaplaceApproximation guide."""
+
+    _fields_ = [("struct_size", c_uint32), ("init_loc_fn", svi_init_strategy)]
+
+
+class svi_auto_iaf_normal_options(ctypes.Structure):
+    """Options of the AutoIAFNormal guide."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("num_flows", c_size_t),
+        ("hidden_dims", POINTER(c_size_t)),
+        ("num_hidden_dims", c_size_t),
+        ("nonlinearity", svi_nonlinearity),
     ]
 
 
@@ -293,6 +363,62 @@ PROTOTYPES = {
     "svi_auto_normal_options_init": (svi_status, [POINTER(svi_auto_normal_options), c_uint32]),
     "svi_guide_new_auto_normal": (svi_status, [POINTER(svi_guide), svi_model, POINTER(svi_auto_normal_options)]),
     "svi_guide_free": (svi_status, [svi_guide]),
+    "svi_auto_diagonal_normal_options_init": (svi_status, [POINTER(svi_auto_diagonal_normal_options), c_uint32]),
+    "svi_guide_new_auto_diagonal_normal": (
+        svi_status,
+        [POINTER(svi_guide), svi_model, POINTER(svi_auto_diagonal_normal_options)],
+    ),
+    "svi_auto_multivariate_normal_options_init": (
+        svi_status,
+        [POINTER(svi_auto_multivariate_normal_options), c_uint32],
+    ),
+    "svi_guide_new_auto_multivariate_normal": (
+        svi_status,
+        [POINTER(svi_guide), svi_model, POINTER(svi_auto_multivariate_normal_options)],
+    ),
+    "svi_auto_low_rank_multivariate_normal_options_init": (
+        svi_status,
+        [POINTER(svi_auto_low_rank_multivariate_normal_options), c_uint32],
+    ),
+    "svi_guide_new_auto_low_rank_multivariate_normal": (
+        svi_status,
+        [POINTER(svi_guide), svi_model, POINTER(svi_auto_low_rank_multivariate_normal_options)],
+    ),
+    "svi_auto_delta_options_init": (svi_status, [POINTER(svi_auto_delta_options), c_uint32]),
+    "svi_guide_new_auto_delta": (svi_status, [POINTER(svi_guide), svi_model, POINTER(svi_auto_delta_options)]),
+    "svi_auto_laplace_approximation_options_init": (
+        svi_status,
+        [POINTER(svi_auto_laplace_approximation_options), c_uint32],
+    ),
+    "svi_guide_new_auto_laplace_approximation": (
+        svi_status,
+        [POINTER(svi_guide), svi_model, POINTER(svi_auto_laplace_approximation_options)],
+    ),
+    "svi_auto_iaf_normal_options_init": (svi_status, [POINTER(svi_auto_iaf_normal_options), c_uint32]),
+    "svi_guide_new_auto_iaf_normal": (
+        svi_status,
+        [POINTER(svi_guide), svi_model, POINTER(svi_auto_iaf_normal_options)],
+    ),
+    "svi_guide_num_latents": (svi_status, [svi_guide, _size_p]),
+    "svi_guide_latent_name": (svi_status, [svi_guide, c_size_t, POINTER(c_char_p)]),
+    "svi_guide_latent_shape": (svi_status, [svi_guide, c_char_p, _size_p, c_size_t, _size_p]),
+    "svi_guide_sample_posterior": (
+        svi_status,
+        [svi_guide, svi_svi, POINTER(svi_named_array), c_size_t, svi_key, c_size_t, c_char_p, _double_p, c_size_t],
+    ),
+    "svi_guide_median": (
+        svi_status,
+        [svi_guide, svi_svi, POINTER(svi_named_array), c_size_t, c_char_p, _double_p, c_size_t],
+    ),
+    "svi_guide_quantiles": (
+        svi_status,
+        [svi_guide, svi_svi, POINTER(svi_named_array), c_size_t, _double_p, c_size_t, c_char_p, _double_p, c_size_t],
+    ),
+    "svi_guide_laplace_posterior": (
+        svi_status,
+        [svi_guide, svi_svi, POINTER(svi_named_array), c_size_t, _double_p, c_size_t, _double_p, c_size_t],
+    ),
+    "svi_svi_param_shape": (svi_status, [svi_svi, c_char_p, _size_p, c_size_t, _size_p]),
     "svi_sgd_options_init": (svi_status, [POINTER(svi_sgd_options), c_uint32]),
     "svi_optim_new_sgd": (svi_status, [POINTER(svi_optim), POINTER(svi_sgd_options)]),
     "svi_adam_options_init": (svi_status, [POINTER(svi_adam_options), c_uint32]),
