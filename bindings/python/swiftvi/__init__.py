@@ -29,6 +29,7 @@ from .infer import (
 )
 from .predictive import Estimate, Predictive, estimate_elbo, log_evidence
 from .random import PRNGKey
+from .vae import VAE, make_moons
 from .transforms import TransformedDistribution, biject_to
 
 
@@ -63,6 +64,7 @@ __all__ = [
     "TraceMeanField_ELBO",
     "Trace_ELBO",
     "TransformedDistribution",
+    "VAE",
     "__version__",
     "abi_version",
     "biject_to",
@@ -70,6 +72,7 @@ __all__ = [
     "estimate_elbo",
     "library_version",
     "log_evidence",
+    "make_moons",
     "optim",
     *distributions.__all__,
     "random",
