@@ -1,3 +1,4 @@
+import Foundation
 import RealModule
 import SwiftVI
 import Testing
@@ -50,6 +51,16 @@ import Testing
         #expect(close(iwae, try trainer.vae.iwaeBound(parameters: state.parameters, data: test, particles: 50,
                                                       key: PRNGKey(seed: 2)), relative: 1e-12))
         #expect(abs(-elbo - last) < 0.3)
+
+        // The Python test (bindings/python/tests/test_vae.py) trains through the C ABI
+        // and checks its numbers against this file; this run must give the same ones.
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../bindings/python/tests/data/seed001_vae.txt")
+        let recorded = try String(contentsOf: fixture, encoding: .utf8).split(separator: "\n")
+            .filter { !$0.hasPrefix("#") }.compactMap { Double($0) }
+        let ours = losses + [elbo, iwae]
+        #expect(recorded.count == ours.count)
+        for (a, b) in zip(recorded, ours) { #expect(close(a, b, relative: 1e-12, absolute: 1e-12)) }
     }
 
     @Test func theLossGradientMatchesFiniteDifferences() throws {

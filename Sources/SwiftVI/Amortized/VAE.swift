@@ -34,6 +34,7 @@ public struct VAE: Sendable {
     /// when nil). Throws unless the sizes are positive and the scales positive and finite.
     public init(dataDim: Int, latentDim: Int, hiddenSizes: [Int], activation: Activation = .relu,
                 decoderScale: Double = 1, encoderScale: Double? = nil) throws {
+        try VAE.checkSizes(dataDim, latentDim, hiddenSizes)
         try VAE.checkScale(decoderScale, "decoder scale")
         let decoder = try MLP(sizes: [latentDim] + hiddenSizes + [dataDim], activation: activation)
         try self.init(dataDim: dataDim, latentDim: latentDim, hiddenSizes: hiddenSizes, activation: activation,
@@ -63,10 +64,7 @@ public struct VAE: Sendable {
 
     private init(dataDim: Int, latentDim: Int, hiddenSizes: [Int], activation: Activation, encoderScale: Double?,
                  decoder: Decoder, decoderTree: ParameterTree) throws {
-        guard dataDim > 0, latentDim > 0, hiddenSizes.allSatisfy({ $0 > 0 }) else {
-            throw SVIError.invalidArgument(
-                "VAE: data dimension, latent dimension and hidden sizes must be positive; got \(dataDim), \(latentDim), \(hiddenSizes)")
-        }
+        try VAE.checkSizes(dataDim, latentDim, hiddenSizes)
         if let encoderScale { try VAE.checkScale(encoderScale, "encoder scale") }
         self.dataDim = dataDim
         self.latentDim = latentDim
@@ -75,6 +73,13 @@ public struct VAE: Sendable {
                           activation: activation)
         self.decoder = decoder
         parameterTree = try ParameterTree(children: [("encoder", encoder.parameterTree), ("decoder", decoderTree)])
+    }
+
+    private static func checkSizes(_ dataDim: Int, _ latentDim: Int, _ hiddenSizes: [Int]) throws {
+        guard dataDim > 0, latentDim > 0, hiddenSizes.allSatisfy({ $0 > 0 }) else {
+            throw SVIError.invalidArgument(
+                "VAE: data dimension, latent dimension and hidden sizes must be positive; got \(dataDim), \(latentDim), \(hiddenSizes)")
+        }
     }
 
     private static func checkScale(_ scale: Double, _ name: String) throws {
