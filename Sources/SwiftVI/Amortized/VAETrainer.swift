@@ -36,9 +36,8 @@ public struct VAETrainer {
     /// gradient is not finite.
     public func update(_ state: SVIState) throws -> (state: SVIState, loss: Double) {
         let keys = state.key.split(3)
-        let n = data.shape[0], width = data.shape[1]
-        let rows = keys[1].uniform(batchSize).map { min(Int($0 * Double(n)), n - 1) }
-        let batch = data.gathering(rows.flatMap { row in (0..<width).map { row * width + $0 } }, shape: [batchSize, width])
+        let n = data.shape[0]
+        let batch = data.rows(keys[1].uniform(batchSize).map { min(Int($0 * Double(n)), n - 1) })
         let tape = Tape()
         let parameters = tape.variable(Tensor(state.parameters))
         let loss: Tensor

@@ -132,3 +132,18 @@ def test_invalid_options_are_rejected_with_the_librarys_message():
         vae.fit(np.zeros((10, 3)), 1)
     with pytest.raises(swiftvi.SwiftVIError, match="finite"):
         vae.fit(np.full((10, 2), np.nan), 1)
+
+
+def test_the_two_moons_example_runs_without_matplotlib_or_with_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")])))
+    picture = tmp_path / "moons.png"
+    completed = subprocess.run([sys.executable, str(root / "examples" / "vae_two_moons.py"), str(picture)],
+                               capture_output=True, text=True, env=env, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert "step 90: loss" in completed.stdout and "IWAE bound (K = 50)" in completed.stdout
+    assert picture.exists() or "matplotlib is not installed" in completed.stdout
