@@ -1198,6 +1198,168 @@ svi_status svi_log_evidence(svi_model model, svi_guide guide,
                             svi_key key, size_t num_samples,
                             double *out_estimate, double *out_standard_error);
 
+/* ------------------------------------------------------------------------ */
+/* Variational autoencoders and data sets                                    */
+/* ------------------------------------------------------------------------ */
+
+/** A VAE handle: an encoder q_phi(z | x) = Normal(loc_phi(x), scale) and a
+ *  decoder p_theta(x | z) with the prior z ~ Normal(0, I), written with the
+ *  inference combinators (the target prior∘decoder proposed by the encoder),
+ *  with its optimizer and the state of its fit (parameters, optimizer state,
+ *  random key, step count). Not thread-safe: use one handle from one thread
+ *  at a time. */
+typedef uint64_t svi_vae;
+
+/** The nonlinearity between the layers of a VAE's networks. */
+typedef int32_t svi_activation;
+#define SVI_ACTIVATION_RELU 0
+#define SVI_ACTIVATION_TANH 1
+#define SVI_ACTIVATION_SOFTPLUS 2
+#define SVI_ACTIVATION_SIGMOID 3
+
+/**
+ * A decoder log-likelihood log p_theta(x | z), batched. Called with
+ * `num_points` rows of latents (num_points × latent_dim, row-major), the
+ * data rows they explain (num_points × data_dim) and the callback's own
+ * parameters theta (num_params values), it writes num_points
+ * log-likelihoods to out_log_likelihood and, when the gradient pointers are
+ * not NULL, their gradients: num_points × latent_dim with respect to the
+ * latents to out_grad_latents and num_points × num_params with respect to
+ * theta to out_grad_params (row s the gradient of the s-th log-likelihood).
+ * Both gradient pointers are NULL or both are not. Returns 0 on success; any
+ * other value reports failure (SVI_E_CALLBACK_FAILED). Called once per
+ * training step (and once per evaluation) with all particles and data rows.
+ */
+typedef int (*svi_vae_log_likelihood_fn)(void *user_data, size_t num_points,
+                                         size_t latent_dim,
+                                         const double *latents,
+                                         size_t data_dim, const double *data,
+                                         size_t num_params,
+                                         const double *params,
+                                         double *out_log_likelihood,
+                                         double *out_grad_latents,
+                                         double *out_grad_params);
+
+/** Options of a VAE. */
+typedef struct svi_vae_options {
+    uint32_t struct_size;
+    size_t data_dim;   /**< default 2 */
+    size_t latent_dim; /**< default 2 */
+    /** The widths of the hidden layers of the encoder and of the decoder
+     *  network (default NULL: none); copied. */
+    const size_t *hidden_sizes;
+    size_t num_hidden; /**< default 0 */
+    svi_activation activation; /**< default SVI_ACTIVATION_RELU */
+    /** The decoder network's Normal scale (default 1; positive). */
+    double decoder_scale;
+    /** The encoder's fixed scale (positive); 0 (the default) lets the
+     *  encoder learn it: the encoder then has 2·latent_dim outputs, the
+     *  second half mapped to scales through softplus. */
+    double encoder_scale;
+    size_t num_particles; /**< draws per data point in training, default 1 */
+    size_t batch_size;    /**< rows drawn with replacement per step, default 100 */
+    /** The optimizer (required); the VAE keeps its own reference. */
+    svi_optim optim;
+    /** Optional (default NULL): a decoder log-likelihood replacing the
+     *  decoder network (decoder_scale is then ignored). */
+    svi_vae_log_likelihood_fn log_likelihood;
+    void *user_data;
+    /** The number of the callback's parameters theta (default 0). */
+    size_t num_likelihood_params;
+    /** Their initial values (num_likelihood_params finite values; may be
+     *  NULL when there are none); copied. */
+    const double *initial_likelihood_params;
+} svi_vae_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_vae_options_init(svi_vae_options *opts, uint32_t struct_size);
+
+/** Makes a VAE. SVI_E_INVALID_ARGUMENT for a zero dimension, hidden size,
+ *  batch size or particle count, an unknown activation, a non-positive or
+ *  non-finite scale, or non-finite initial callback parameters;
+ *  SVI_E_NULL_POINTER for a missing optimizer handle or hidden_sizes that
+ *  are NULL while num_hidden is not 0. The callback and user_data must stay
+ *  valid until the VAE is freed. */
+svi_status svi_vae_new(svi_vae *out, const svi_vae_options *opts);
+
+/** Frees a VAE. Freeing 0 is a no-op. */
+svi_status svi_vae_free(svi_vae vae);
+
+/** Initializes (or re-initializes) the parameters (encoder and decoder
+ *  weights from `key`, LeCun-normal, biases zero) and the optimizer state. */
+svi_status svi_vae_init(svi_vae vae, svi_key key);
+
+/**
+ * Takes `num_steps` training steps on `data` (num_rows × data_dim,
+ * row-major, finite; copied), continuing from the current state
+ * (initialized with key 0 if svi_vae_init was never called). Each step
+ * draws batch_size rows with replacement and moves all parameters along the
+ * gradient of the loss: the negative ELBO per data point,
+ * -(1/B) sum_b (1/K) sum_k [log p(x_b, z_kb) - log q(z_kb | x_b)] with K
+ * particles. Writes each step's loss to out_losses[0 .. num_steps) when it
+ * is not NULL. `progress` may be NULL. When step k fails, the state is that
+ * after step k - 1; when `progress` asks to stop after step k, it is that
+ * after step k; out_losses holds the losses of the steps kept.
+ */
+svi_status svi_vae_train(svi_vae vae, const double *data, size_t num_rows,
+                         size_t num_steps, double *out_losses,
+                         svi_progress_fn progress, void *progress_user_data);
+
+/** Writes the number of steps taken since initialization. */
+svi_status svi_vae_num_steps(svi_vae vae, size_t *out_steps);
+
+/** Writes the number of parameters (encoder, then decoder network or
+ *  callback parameters theta). */
+svi_status svi_vae_num_params(svi_vae vae, size_t *out_count);
+
+/** Writes the flat parameters (out_len must equal their number); the
+ *  callback's theta are the last num_likelihood_params of them. */
+svi_status svi_vae_get_params(svi_vae vae, double *out, size_t out_len);
+
+/** Estimates on `data` (num_rows × data_dim) with `num_particles` draws per
+ *  row from `key`, per data point: the ELBO (the mean log-weight) and the
+ *  importance-weighted bound (1/N) sum_b log((1/K) sum_k w_kb), which is at
+ *  least the ELBO of the same draws. Either out pointer may be NULL. */
+svi_status svi_vae_evaluate(svi_vae vae, const double *data, size_t num_rows,
+                            size_t num_particles, svi_key key,
+                            double *out_elbo, double *out_iwae);
+
+/** Writes the encoder's location and scale for each row of `data`
+ *  (num_rows × data_dim) to out_loc and out_scale, each num_rows × latent_dim
+ *  (out_len must equal that). */
+svi_status svi_vae_encode(svi_vae vae, const double *data, size_t num_rows,
+                          double *out_loc, double *out_scale, size_t out_len);
+
+/** Writes the decoder network's mean for each row of `latents`
+ *  (num_rows × latent_dim) to out (num_rows × data_dim = out_len).
+ *  SVI_E_NOT_IMPLEMENTED for a callback decoder. */
+svi_status svi_vae_decode(svi_vae vae, const double *latents, size_t num_rows,
+                          double *out, size_t out_len);
+
+/** Reconstructions: for each row of `data`, a latent drawn from the encoder
+ *  with `key`, decoded to the decoder network's mean; out is
+ *  num_rows × data_dim = out_len. SVI_E_NOT_IMPLEMENTED for a callback decoder. */
+svi_status svi_vae_reconstruct(svi_vae vae, const double *data,
+                               size_t num_rows, svi_key key, double *out,
+                               size_t out_len);
+
+/** Draws `num_samples` latents from the prior (out_latents,
+ *  num_samples × latent_dim = latents_len) and data from the decoder
+ *  network's Normal given them (out_data, num_samples × data_dim = data_len).
+ *  With a callback decoder out_data must be NULL with data_len 0. */
+svi_status svi_vae_sample(svi_vae vae, size_t num_samples, svi_key key,
+                          double *out_latents, size_t latents_len,
+                          double *out_data, size_t data_len);
+
+/** The two-moons data set as scikit-learn's make_moons draws it: floor(n/2)
+ *  points on the upper half circle, the rest on the lower one, shuffled,
+ *  plus `noise` times standard normal noise, all from `key`. Writes the
+ *  points (num_samples × 2 = out_len) and, when out_labels is not NULL,
+ *  num_samples labels (0 upper, 1 lower). */
+svi_status svi_make_moons(size_t num_samples, double noise, svi_key key,
+                          double *out_points, size_t out_len,
+                          int32_t *out_labels);
+
 #ifdef __cplusplus
 }
 #endif

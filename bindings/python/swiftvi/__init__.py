@@ -31,6 +31,7 @@ from .infer import (
 from .predictive import Estimate, Predictive, estimate_elbo, log_evidence
 from .initialization import *  # noqa: F401,F403  (init_to_median, init_to_value, …)
 from .random import PRNGKey
+from .vae import VAE, make_moons
 from .transforms import TransformedDistribution, biject_to
 
 
@@ -65,6 +66,7 @@ __all__ = [
     "TraceMeanField_ELBO",
     "Trace_ELBO",
     "TransformedDistribution",
+    "VAE",
     "__version__",
     "abi_version",
     "biject_to",
@@ -72,6 +74,7 @@ __all__ = [
     "estimate_elbo",
     "library_version",
     "log_evidence",
+    "make_moons",
     "optim",
     *distributions.__all__,
     *autoguides.__all__,

@@ -49,6 +49,10 @@ SVI_INIT_TO_VALUE = 4
 
 SVI_NONLINEARITY_ELU = 0
 SVI_NONLINEARITY_RELU = 1
+SVI_ACTIVATION_RELU = 0
+SVI_ACTIVATION_TANH = 1
+SVI_ACTIVATION_SOFTPLUS = 2
+SVI_ACTIVATION_SIGMOID = 3
 
 svi_status = c_int32
 svi_constraint_kind = c_int32
@@ -62,6 +66,8 @@ svi_elbo = c_uint64
 svi_svi = c_uint64
 svi_transform = c_uint64
 svi_schedule_kind = c_int32
+svi_vae = c_uint64
+svi_activation = c_int32
 
 _double_p = POINTER(c_double)
 
@@ -87,6 +93,9 @@ class svi_named_array(ctypes.Structure):
 svi_log_density_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t, _double_p, _double_p, _double_p)
 svi_progress_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_double)
 svi_predict_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t, _double_p, c_size_t, _double_p)
+svi_vae_log_likelihood_fn = ctypes.CFUNCTYPE(
+    c_int, c_void_p, c_size_t, c_size_t, _double_p, c_size_t, _double_p, c_size_t, _double_p, _double_p, _double_p, _double_p
+)
 
 
 class svi_latent_block(ctypes.Structure):
@@ -309,6 +318,28 @@ class svi_predictive_options(ctypes.Structure):
     ]
 
 
+class svi_vae_options(ctypes.Structure):
+    """Options of a variational autoencoder."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("data_dim", c_size_t),
+        ("latent_dim", c_size_t),
+        ("hidden_sizes", POINTER(c_size_t)),
+        ("num_hidden", c_size_t),
+        ("activation", svi_activation),
+        ("decoder_scale", c_double),
+        ("encoder_scale", c_double),
+        ("num_particles", c_size_t),
+        ("batch_size", c_size_t),
+        ("optim", svi_optim),
+        ("log_likelihood", svi_vae_log_likelihood_fn),
+        ("user_data", c_void_p),
+        ("num_likelihood_params", c_size_t),
+        ("initial_likelihood_params", _double_p),
+    ]
+
+
 _size_p = POINTER(c_size_t)
 _key_p = POINTER(svi_key)
 
@@ -481,4 +512,18 @@ PROTOTYPES = {
         svi_status,
         [svi_model, svi_guide, POINTER(svi_named_array), c_size_t, svi_key, c_size_t, _double_p, _double_p],
     ),
+    "svi_vae_options_init": (svi_status, [POINTER(svi_vae_options), c_uint32]),
+    "svi_vae_new": (svi_status, [POINTER(svi_vae), POINTER(svi_vae_options)]),
+    "svi_vae_free": (svi_status, [svi_vae]),
+    "svi_vae_init": (svi_status, [svi_vae, svi_key]),
+    "svi_vae_train": (svi_status, [svi_vae, _double_p, c_size_t, c_size_t, _double_p, svi_progress_fn, c_void_p]),
+    "svi_vae_num_steps": (svi_status, [svi_vae, _size_p]),
+    "svi_vae_num_params": (svi_status, [svi_vae, _size_p]),
+    "svi_vae_get_params": (svi_status, [svi_vae, _double_p, c_size_t]),
+    "svi_vae_evaluate": (svi_status, [svi_vae, _double_p, c_size_t, c_size_t, svi_key, _double_p, _double_p]),
+    "svi_vae_encode": (svi_status, [svi_vae, _double_p, c_size_t, _double_p, _double_p, c_size_t]),
+    "svi_vae_decode": (svi_status, [svi_vae, _double_p, c_size_t, _double_p, c_size_t]),
+    "svi_vae_reconstruct": (svi_status, [svi_vae, _double_p, c_size_t, svi_key, _double_p, c_size_t]),
+    "svi_vae_sample": (svi_status, [svi_vae, c_size_t, svi_key, _double_p, c_size_t, _double_p, c_size_t]),
+    "svi_make_moons": (svi_status, [c_size_t, c_double, svi_key, _double_p, c_size_t, POINTER(c_int32)]),
 }
