@@ -162,19 +162,20 @@ class VAE(Handle):
                 raise
         return losses[: self.num_steps - before].copy()
 
+    def _size(self, function):
+        value = ctypes.c_size_t()
+        _library.call(function, self._handle, ctypes.byref(value))
+        return value.value
+
     @property
     def num_steps(self):
         """The number of training steps since initialization."""
-        steps = ctypes.c_size_t()
-        _library.call("svi_vae_num_steps", self._handle, ctypes.byref(steps))
-        return steps.value
+        return self._size("svi_vae_num_steps")
 
     @property
     def params(self):
         """The flat parameter vector (encoder, then decoder network or the likelihood's theta last)."""
-        count = ctypes.c_size_t()
-        _library.call("svi_vae_num_params", self._handle, ctypes.byref(count))
-        out = np.empty(count.value)
+        out = np.empty(self._size("svi_vae_num_params"))
         _library.call("svi_vae_get_params", self._handle, double_ptr(out), out.size)
         return out
 
