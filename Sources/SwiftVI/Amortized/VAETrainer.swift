@@ -62,13 +62,6 @@ public struct VAETrainer {
     /// hold the last good step.
     public func run(_ state: inout SVIState, numSteps: Int, losses: inout [Double],
                     progress: ((Int, Double) -> Bool)? = nil) throws {
-        for _ in 0..<numSteps {
-            let (next, value) = try update(state)
-            state = next
-            losses.append(value)
-            if let progress, !progress(state.step, value) {
-                throw SVIError.stopped("stopped by the progress callback after step \(state.step)")
-            }
-        }
+        _ = try runSteps(&state, numSteps: numSteps, losses: &losses, progress: progress, update: update)
     }
 }
