@@ -71,17 +71,11 @@ public func svi_svi_run(_ svi: svi_svi, _ key: svi_key, _ num_steps: Int, _ out_
                         _ progress: svi_progress_fn?, _ progress_user_data: UnsafeMutableRawPointer?) -> svi_status {
     abiCall("svi_svi_run") {
         let r = try run(svi)
-        let steps = try Marshal.count(num_steps, "num_steps")
-        var state = try r.svi.initialize(key: PRNGKey(key))
-        var losses: [Double] = []
-        losses.reserveCapacity(steps)
-        defer {
-            r.state = state
-            out_losses?.update(from: losses, count: losses.count)
+        try recordedRun(from: r.svi.initialize(key: PRNGKey(key)), steps: Marshal.count(num_steps, "num_steps"),
+                        losses: out_losses, progress: progress, userData: progress_user_data,
+                        store: { r.state = $0 }) { state, steps, losses, report in
+            try r.svi.run(&state, numSteps: steps, losses: &losses, progress: report)
         }
-        try r.svi.run(&state, numSteps: steps, losses: &losses, progress: progress.map { callback in
-            { step, loss in callback(progress_user_data, step, loss) == 0 }
-        })
     }
 }
 

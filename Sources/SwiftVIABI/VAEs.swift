@@ -156,16 +156,10 @@ public func svi_vae_train(_ vae: svi_vae, _ data: UnsafePointer<Double>?, _ num_
         let r = try run(vae)
         let steps = try Marshal.count(num_steps, "num_steps")
         let trainer = try r.trainer(try matrix(data, rows: num_rows, width: r.vae.dataDim, "data"))
-        var state = r.current
-        var losses: [Double] = []
-        losses.reserveCapacity(steps)
-        defer {
-            r.state = state
-            out_losses?.update(from: losses, count: losses.count)
+        try recordedRun(from: r.current, steps: steps, losses: out_losses, progress: progress,
+                        userData: progress_user_data, store: { r.state = $0 }) { state, steps, losses, report in
+            try trainer.run(&state, numSteps: steps, losses: &losses, progress: report)
         }
-        try trainer.run(&state, numSteps: steps, losses: &losses, progress: progress.map { callback in
-            { step, loss in callback(progress_user_data, step, loss) == 0 }
-        })
     }
 }
 

@@ -115,16 +115,9 @@ public struct SVI {
     public func run(_ state: inout SVIState, numSteps: Int, losses: inout [Double],
                     earlyStopping: EarlyStopping? = nil, progress: ((Int, Double) -> Bool)? = nil) throws -> Bool {
         var stopping = earlyStopping
-        for _ in 0..<numSteps {
-            let (next, value) = try update(state)
-            state = next
-            losses.append(value)
-            if let progress, !progress(state.step, value) {
-                throw SVIError.stopped("stopped by the progress callback after step \(state.step)")
-            }
-            if stopping?.shouldStop(after: value) == true { return true }
+        return try runSteps(&state, numSteps: numSteps, losses: &losses, progress: progress, update: update) {
+            stopping?.shouldStop(after: $0) == true
         }
-        return false
     }
 
     /// Initializes with `key` and takes up to `numSteps` steps.

@@ -87,6 +87,26 @@ def _reraising(*callbacks):
         raise
 
 
+def _run_with_progress(function, arguments, callbacks, progress):
+    """Calls a training function taking ``arguments`` then a progress callback and its user data.
+
+    ``progress(step, loss)`` (or None) runs after each step and stops the run by
+    returning True; a stop is not an error. An exception raised by ``progress``
+    or by one of ``callbacks`` is re-raised as it is.
+    """
+    c_progress = _capi.svi_progress_fn()
+    if progress is not None:
+        progress_callback = _PythonCallback(progress)
+        callbacks += (progress_callback,)
+        c_progress = _capi.svi_progress_fn(progress_callback.progress)
+    try:
+        with _reraising(*callbacks):
+            _library.call(function, *arguments, c_progress, None)
+    except SwiftVIError as error:
+        if error.status != _capi.SVI_E_STOPPED:
+            raise
+
+
 class Model(Handle):
     """An unnormalized log-density over named latent blocks, held by the library."""
 
@@ -440,20 +460,9 @@ class SVI(Handle):
         steps actually kept.
         """
         losses = np.full(size(num_steps, "num_steps"), np.nan)
-        callbacks = self.model._callbacks
-        c_progress = _capi.svi_progress_fn()
-        if progress is not None:
-            progress_callback = _PythonCallback(progress)
-            callbacks += (progress_callback,)
-            c_progress = _capi.svi_progress_fn(progress_callback.progress)
-        try:
-            with _reraising(*callbacks):
-                _library.call(
-                    "svi_svi_run", self._handle, as_key(seed), losses.size, double_ptr(losses), c_progress, None
-                )
-        except SwiftVIError as error:
-            if error.status != _capi.SVI_E_STOPPED:
-                raise
+        _run_with_progress(
+            "svi_svi_run", (self._handle, as_key(seed), losses.size, double_ptr(losses)), self.model._callbacks, progress
+        )
         return SVIRunResult(self.get_params(), losses[: self.num_steps].copy())
 
     @property
