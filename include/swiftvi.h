@@ -795,8 +795,10 @@ svi_status svi_svi_free(svi_svi svi);
 svi_status svi_svi_init(svi_svi svi, svi_key key);
 
 /** Takes one optimization step and writes its loss (the negative ELBO
- *  estimate). On failure the state is left as it was before the step.
- *  Initializes with key 0 first if svi_svi_init was never called. */
+ *  estimate). On failure the state is left as it was before the step. A
+ *  non-finite loss or gradient, or an update that would make a parameter
+ *  non-finite (or a positive one 0), is SVI_E_NUMERICAL. Initializes with
+ *  key 0 first if svi_svi_init was never called. */
 svi_status svi_svi_step(svi_svi svi, double *out_loss);
 
 /**
@@ -837,7 +839,8 @@ svi_status svi_svi_param_size(svi_svi svi, const char *name,
 svi_status svi_svi_evaluate(svi_svi svi, double *out_loss);
 
 /** Takes one step as NumPyro's stable_update: when the loss or any gradient
- *  entry is not finite, the step is refused and SVI_OK returned, with
+ *  entry is not finite, or the update would make a parameter non-finite (or
+ *  a positive one 0), the step is refused and SVI_OK returned, with
  *  *out_accepted 0: the parameters, optimizer state and step count stay as
  *  they were and only the random key moves on. Otherwise as svi_svi_step,
  *  with *out_accepted 1. Writes the loss (non-finite when refused for it) to
@@ -858,8 +861,10 @@ svi_status svi_svi_save(svi_svi svi, uint8_t *out, size_t capacity,
 /** Restores a state saved by svi_svi_save from an SVI with the same guide
  *  layout and optimizer kind: steps taken afterwards are bit-identical to
  *  those the saved SVI would have taken. Bytes that are truncated, corrupt,
- *  of an unknown format version, or of another parameter or optimizer layout
- *  are SVI_E_INVALID_ARGUMENT, and the state is left as it was. */
+ *  of an unknown format version, of another parameter or optimizer layout,
+ *  or that hold a non-finite value, a step count above 2^53 or a parameter
+ *  the guide cannot use (a positive one that is 0) are
+ *  SVI_E_INVALID_ARGUMENT, and the state is left as it was. */
 svi_status svi_svi_restore(svi_svi svi, const uint8_t *bytes, size_t len);
 
 /* ------------------------------------------------------------------------ */

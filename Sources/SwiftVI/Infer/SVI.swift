@@ -101,8 +101,28 @@ public struct SVI {
         if let i = gradient.firstIndex(where: { !$0.isFinite }) {
             return (next, lossValue, "gradient entry \(i) is \(gradient[i])")
         }
-        optimizer.update(&next.parameters, gradient: gradient, state: &next.optimizerState)
-        return (next, lossValue, nil)
+        var updated = next
+        optimizer.update(&updated.parameters, gradient: gradient, state: &updated.optimizerState)
+        if let problem = parameterProblem(updated.parameters) { return (next, lossValue, "the update made \(problem)") }
+        return (updated, lossValue, nil)
+    }
+
+    /// What makes `parameters` unusable by the guide — a value that is not
+    /// finite, or a positive parameter whose constrained value underflows to
+    /// 0 — or nil when there is nothing.
+    func parameterProblem(_ parameters: [Double]) -> String? {
+        var offset = 0
+        for block in guide.parameterBlocks {
+            defer { offset += block.size }
+            for i in offset ..< offset + block.size {
+                let value = parameters[i]
+                if !value.isFinite { return "\(block.name)[\(i - offset)] \(value)" }
+                if case .softplusPositive = block.constraint, !(block.constraint.constrain(value) > 0) {
+                    return "\(block.name)[\(i - offset)] 0 (its unconstrained value is \(value))"
+                }
+            }
+        }
+        return nil
     }
 
     /// Takes up to `numSteps` steps from `state`, appending each loss to
