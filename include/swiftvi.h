@@ -268,7 +268,9 @@ svi_status svi_kl_divergence(svi_dist p, svi_dist q, double *out,
                              size_t out_len);
 
 /** Monte Carlo KL(p ‖ q) from `num_samples` (at least 2) draws of p: writes
- *  the estimate and its standard error, each of the broadcast batch shape. */
+ *  the estimate and its standard error, each of the broadcast batch shape.
+ *  SVI_E_SHAPE_MISMATCH unless p and q have the same event shape and q's
+ *  batch shape broadcasts with p's without having more dimensions. */
 svi_status svi_kl_monte_carlo(svi_dist p, svi_dist q, size_t num_samples,
                               svi_key key, double *out_estimate,
                               double *out_standard_error, size_t out_len);
