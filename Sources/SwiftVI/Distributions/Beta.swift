@@ -38,11 +38,13 @@ public struct Beta: Distribution {
         }
     }
 
+    /// X/(X + Y) = sigmoid(log X − log Y), in log space so that small
+    /// concentrations, whose Gamma draws underflow, still give the right law.
     public func sample(_ sampleShape: [Int], key: PRNGKey) -> Tensor {
         let shape = sampleShape + batchShape, keys = key.split(2)
-        let x = Tensor.standardGamma(concentration: concentration1.broadcasted(to: batchShape), shape: shape, key: keys[0])
-        let y = Tensor.standardGamma(concentration: concentration0.broadcasted(to: batchShape), shape: shape, key: keys[1])
-        return x / (x + y)
+        let logX = Tensor.standardGammaLog(concentration: concentration1.broadcasted(to: batchShape), shape: shape, key: keys[0])
+        let logY = Tensor.standardGammaLog(concentration: concentration0.broadcasted(to: batchShape), shape: shape, key: keys[1])
+        return (logX - logY).sigmoid()
     }
 
     private var total: Tensor { concentration1 + concentration0 }
@@ -64,29 +66,33 @@ public struct Beta: Distribution {
         }.broadcasted(to: batchShape)
     }
 
-    /// Iₓ(α, β); derivatives in α and β are numerical (`richardsonDerivative`).
+    /// Iₓ(α, β); derivatives in α and β are numerical (`richardsonDerivative`),
+    /// formed only for recorded parameters.
     public func cdf(_ value: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: value.shape)
+        let differentiate = (concentration1.isTracked, concentration0.isTracked)
         return Tensor.map(value, concentration1, concentration0) { x, a, b in
             guard x > 0 else { return (0, 0, 0, 0) }
             guard x < 1 else { return (1, 0, 0, 0) }
             let density = Double.exp(logIncompleteBetaPrefix(a, b, x: x, y: 1 - x)) / (x * (1 - x))
             return (regularizedIncompleteBeta(a, b, x), density,
-                    richardsonDerivative(at: a) { regularizedIncompleteBeta($0, b, x) },
-                    richardsonDerivative(at: b) { regularizedIncompleteBeta(a, $0, x) })
+                    differentiate.0 ? richardsonDerivative(at: a) { regularizedIncompleteBeta($0, b, x) } : 0,
+                    differentiate.1 ? richardsonDerivative(at: b) { regularizedIncompleteBeta(a, $0, x) } : 0)
         }
     }
 
-    /// I⁻¹(α, β, p); derivatives in α and β are numerical (`richardsonDerivative`).
+    /// I⁻¹(α, β, p); derivatives in α and β are numerical (`richardsonDerivative`),
+    /// formed only for recorded parameters.
     public func icdf(_ probability: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: probability.shape)
+        let differentiate = (concentration1.isTracked, concentration0.isTracked)
         return Tensor.map(probability, concentration1, concentration0) { p, a, b in
             let (x, y) = incompleteBetaQuantile(a, b, p: p, q: 1 - p)
             guard x > 0, y > 0 else { return (x, 0, 0, 0) }
             let density = Double.exp(logIncompleteBetaPrefix(a, b, x: x, y: y)) / (x * y)
             return (x, 1 / density,
-                    richardsonDerivative(at: a) { inverseRegularizedIncompleteBeta($0, b, p) },
-                    richardsonDerivative(at: b) { inverseRegularizedIncompleteBeta(a, $0, p) })
+                    differentiate.0 ? richardsonDerivative(at: a) { inverseRegularizedIncompleteBeta($0, b, p) } : 0,
+                    differentiate.1 ? richardsonDerivative(at: b) { inverseRegularizedIncompleteBeta(a, $0, p) } : 0)
         }
     }
 }

@@ -41,9 +41,11 @@ public struct Dirichlet: Distribution {
         return terms.sum(alongAxis: -1) + total.logGamma() + outside
     }
 
+    /// Gᵢ/ΣGⱼ formed as a softmax of log Gᵢ, so that small concentrations, whose
+    /// Gamma draws underflow, still give the right law.
     public func sample(_ sampleShape: [Int], key: PRNGKey) -> Tensor {
-        let g = Tensor.standardGamma(concentration: concentration, shape: sampleShape + batchShape + eventShape, key: key)
-        return g / g.sum(alongAxis: -1).expandingShape(at: -1)
+        let logG = Tensor.standardGammaLog(concentration: concentration, shape: sampleShape + batchShape + eventShape, key: key)
+        return (logG - logG.logSumExp(alongAxis: -1).expandingShape(at: -1)).exp()
     }
 
     public var mean: Tensor { concentration / total.expandingShape(at: -1) }

@@ -9,11 +9,16 @@ public struct Gamma: Distribution {
 
     /// Throws unless `concentration` and `rate` are positive and finite and their shapes broadcast.
     public init(concentration: Tensor, rate: Tensor = 1) throws {
-        try ParameterCheck.positive(concentration, "Gamma", "concentration")
-        try ParameterCheck.positive(rate, "Gamma", "rate")
-        batchShape = try ParameterCheck.batchShape("Gamma", [("concentration", concentration), ("rate", rate)])
+        batchShape = try Gamma.checkShapeAndRate("Gamma", concentration, rate)
         self.concentration = concentration
         self.rate = rate
+    }
+
+    /// Checks a positive, finite concentration and rate of `family` and returns their broadcast shape.
+    static func checkShapeAndRate(_ family: String, _ concentration: Tensor, _ rate: Tensor) throws -> [Int] {
+        try ParameterCheck.positive(concentration, family, "concentration")
+        try ParameterCheck.positive(rate, family, "rate")
+        return try ParameterCheck.batchShape(family, [("concentration", concentration), ("rate", rate)])
     }
 
     public var familyName: String { "Gamma" }

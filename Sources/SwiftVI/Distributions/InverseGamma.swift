@@ -9,9 +9,7 @@ public struct InverseGamma: Distribution {
 
     /// Throws unless `concentration` and `rate` are positive and finite and their shapes broadcast.
     public init(concentration: Tensor, rate: Tensor = 1) throws {
-        try ParameterCheck.positive(concentration, "InverseGamma", "concentration")
-        try ParameterCheck.positive(rate, "InverseGamma", "rate")
-        batchShape = try ParameterCheck.batchShape("InverseGamma", [("concentration", concentration), ("rate", rate)])
+        batchShape = try Gamma.checkShapeAndRate("InverseGamma", concentration, rate)
         self.concentration = concentration
         self.rate = rate
     }

@@ -51,16 +51,19 @@ public struct StudentT: Distribution {
         }
     }
 
+    /// μ + σ Z √(ν/(2G)), the square root formed as exp(½(log(ν/2) − log G)) so that
+    /// small ν, whose Gamma draws underflow, still give the right law.
     public func sample(_ sampleShape: [Int], key: PRNGKey) -> Tensor {
         let shape = sampleShape + batchShape, keys = key.split(2)
-        let g = Tensor.standardGamma(concentration: (df * 0.5).broadcasted(to: batchShape), shape: shape, key: keys[0])
+        let halfDf = df * 0.5
+        let logG = Tensor.standardGammaLog(concentration: halfDf.broadcasted(to: batchShape), shape: shape, key: keys[0])
         let z = Tensor(shape: shape, scalars: keys[1].normal(shape.reduce(1, *)))
-        return loc + scale * z * (df / (2 * g)).sqrt()
+        return loc + scale * z * ((halfDf.log() - logG) * 0.5).exp()
     }
 
-    /// μ for ν > 1, NaN otherwise (as scipy).
+    /// μ for ν > 1; +inf for ν ≤ 1, where the mean does not exist (scipy's convention).
     public var mean: Tensor {
-        Tensor.map(loc, df) { m, nu in nu > 1 ? (m, 1, 0) : (.nan, 0, 0) }.broadcasted(to: batchShape)
+        Tensor.map(loc, df) { m, nu in nu > 1 ? (m, 1, 0) : (.infinity, 0, 0) }.broadcasted(to: batchShape)
     }
 
     /// σ²ν/(ν − 2) for ν > 2, +inf for 1 < ν ≤ 2, NaN for ν ≤ 1 (as scipy).
@@ -83,24 +86,28 @@ public struct StudentT: Distribution {
     }
 
     /// ½ Iₓ(ν/2, ½) with x = ν/(ν + z²) below the median, its complement above.
-    /// The derivative in ν is numerical (`richardsonDerivative`).
+    /// The derivative in ν is numerical (`richardsonDerivative`), formed only when ν is recorded.
     public func cdf(_ value: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: value.shape)
         let standardized = standardize(value)
+        let differentiateDf = df.isTracked
         return Tensor.map(standardized, df) { z, nu in
             let density = Double.exp(studentTLogDensity(z, nu))
-            return (studentTCDF(z, nu), z.isFinite ? density : 0, richardsonDerivative(at: nu) { studentTCDF(z, $0) })
+            let dnu = differentiateDf ? richardsonDerivative(at: nu) { studentTCDF(z, $0) } : 0
+            return (studentTCDF(z, nu), z.isFinite ? density : 0, dnu)
         }
     }
 
     /// μ + σ z(p) with ½ Iₓ(ν/2, ½) = min(p, 1 − p) solved by `inverseRegularizedIncompleteBeta`.
-    /// The derivative in ν is numerical (`richardsonDerivative`).
+    /// The derivative in ν is numerical (`richardsonDerivative`), formed only when ν is recorded.
     public func icdf(_ probability: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: probability.shape)
+        let differentiateDf = df.isTracked
         let standard = Tensor.map(probability, df) { p, nu in
             let z = studentTQuantile(p, nu)
-            let slope = z.isFinite ? 1 / Double.exp(studentTLogDensity(z, nu)) : 0
-            return (z, slope, z.isFinite ? richardsonDerivative(at: nu) { studentTQuantile(p, $0) } : 0)
+            guard z.isFinite else { return (z, 0, 0) }
+            let dnu = differentiateDf ? richardsonDerivative(at: nu) { studentTQuantile(p, $0) } : 0
+            return (z, 1 / Double.exp(studentTLogDensity(z, nu)), dnu)
         }
         return loc + scale * standard
     }

@@ -46,7 +46,14 @@ public struct PRNGKey: Hashable, Sendable {
 
     /// `count` uniform draws from the open interval (0, 1), on a grid of 2^-53.
     public func uniform(_ count: Int) -> [Double] {
-        (0..<count).map { Double(bits(at: $0) >> 11) * 0x1p-53 + 0x1p-54 }
+        (0..<count).map(uniform(at:))
+    }
+
+    /// The uniform draw at position `index` of this key's stream (element `index`
+    /// of `uniform(n)` for any n > index): lets rejection samplers consume the
+    /// stream one draw at a time without allocating.
+    func uniform(at index: Int) -> Double {
+        Double(bits(at: index) >> 11) * 0x1p-53 + 0x1p-54
     }
 
     /// `count` standard normal draws, by inversion of uniform draws.
