@@ -108,19 +108,19 @@ public struct SVI {
         return (updated, lossValue, nil)
     }
 
-    /// What makes `parameters` unusable by the guide — a value that is not
-    /// finite, or a positive parameter whose constrained value underflows to
-    /// 0 — or nil when there is nothing.
+    /// What makes `parameters` unusable by the guide — an unconstrained or
+    /// constrained value that is not finite, or a positive parameter whose
+    /// constrained value underflows to 0 — or nil when there is nothing.
     func parameterProblem(_ parameters: [Double]) -> String? {
         var offset = 0
         for block in guide.parameterBlocks {
-            defer { offset += block.size }
-            for i in offset ..< offset + block.size {
-                let value = parameters[i]
-                if !value.isFinite { return "\(block.name)[\(i - offset)] \(value)" }
-                if case .softplusPositive = block.constraint, !(block.constraint.constrain(value) > 0) {
-                    return "\(block.name)[\(i - offset)] 0 (its unconstrained value is \(value))"
-                }
+            let u = Array(parameters[offset ..< offset + block.size])
+            offset += block.size
+            if let i = u.firstIndex(where: { !$0.isFinite }) { return "\(block.name)[\(i)] \(u[i])" }
+            guard let value = try? block.constrained(u).scalars else { return "\(block.name) unusable" }
+            if let i = value.firstIndex(where: { !$0.isFinite }) { return "\(block.name)[\(i)] \(value[i])" }
+            if case .softplusPositive = block.constraint, let i = value.firstIndex(where: { !($0 > 0) }) {
+                return "\(block.name)[\(i)] 0 (its unconstrained value is \(u[i]))"
             }
         }
         return nil

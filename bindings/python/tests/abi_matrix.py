@@ -70,11 +70,13 @@ HANDLE_TYPES = {
     "svi_optim": "optim",
     "svi_elbo": "elbo",
     "svi_svi": "svi",
+    "svi_vae": "vae",
 }
 
-#: Names of size_t parameters that give the length of a caller's buffer.
 def is_length(name):
-    return name in ("out_len", "capacity") or (name.startswith("out_") and name.endswith("_len"))
+    """Whether a size_t parameter gives the length of a caller's buffer: capacity and every *_len but `len`
+    (the count of an input)."""
+    return name == "capacity" or (name.endswith("_len") and name != "len")
 
 
 # --------------------------------------------------------------------------
@@ -266,15 +268,26 @@ class Options:
         if status != OK:
             raise RuntimeError(f"{init} failed: {self.context.message()}")
         for name, value in self.fields.items():
-            built = value.build(keep) if hasattr(value, "build") else value
-            field_type = dict(self.struct_type._fields_)[name]
-            if isinstance(built, ctypes.Array):
-                built = ctypes.cast(built, field_type)
-            elif built is None and hasattr(field_type, "argtypes"):
-                built = field_type()  # a NULL function pointer
-            setattr(struct, name, built)
+            _set_field(struct, name, value, keep)
         keep.append(struct)
         return ctypes.pointer(struct)
+
+
+def _set_field(struct, name, value, keep):
+    """Sets a field from a plain value, a descriptor, or (for a nested struct) a dict of its fields."""
+    field_type = dict(type(struct)._fields_)[name]
+    if isinstance(value, dict):
+        nested = getattr(struct, name)
+        for inner, inner_value in value.items():
+            _set_field(nested, inner, inner_value, keep)
+        setattr(struct, name, nested)
+        return
+    built = value.build(keep) if hasattr(value, "build") else value
+    if isinstance(built, ctypes.Array):
+        built = ctypes.cast(built, field_type)
+    elif built is None and hasattr(field_type, "argtypes"):
+        built = field_type()  # a NULL function pointer
+    setattr(struct, name, built)
 
 
 class Callback:
@@ -504,6 +517,41 @@ class Context:
         """An SVI over `callback_model`, initialized and stepped twice."""
         return self.svi_over(self.callback_model, self.callback_guide, "callback svi")
 
+    def guide_of(self, kind, label, model=None, **fields):
+        """An automatic guide made by svi_guide_new_<kind> over `model` (default: `model`)."""
+        return self.once(label, lambda: self.new_handle(
+            "guide", label, f"svi_guide_new_{kind}", model or self.model,
+            self.options(f"svi_{kind}_options", **fields).build(self.keep)))
+
+    @property
+    def laplace_guide(self):
+        """AutoLaplaceApproximation over `model`."""
+        return self.guide_of("auto_laplace_approximation", "laplace guide")
+
+    @property
+    def laplace_svi(self):
+        """An SVI over `laplace_guide`, initialized and stepped twice."""
+        return self.svi_over(self.model, self.laplace_guide, "laplace svi")
+
+    #: Ten rows of two-dimensional data for the VAE.
+    VAE_DATA = [0.1 * i - 0.4 * (i % 3) for i in range(20)]
+
+    @property
+    def vae(self):
+        """A VAE of 2-dimensional data and latents with one hidden layer of 4, initialized."""
+        def make():
+            opts = self.options("svi_vae_options", hidden_sizes=Sizes([4]), num_hidden=1, batch_size=5,
+                                optim=self.optim)
+            handle = self.new_handle("vae", "vae", "svi_vae_new", opts.build(self.keep))
+            self.check(self.lib.svi_vae_init(handle, self.key(2)), "svi_vae_init")
+            return handle
+        return self.once("vae", make)
+
+    def vae_num_params(self):
+        count = ctypes.c_size_t()
+        self.check(self.lib.svi_vae_num_params(self.vae, ctypes.byref(count)), "svi_vae_num_params")
+        return count.value
+
     def saved_state(self, svi):
         """The bytes svi_svi_save writes for `svi`."""
         length = ctypes.c_size_t()
@@ -571,6 +619,8 @@ class Context:
             status = lib.svi_transform_name(handle, ctypes.byref(ctypes.c_char_p()))
         elif kind == "model":
             status = lib.svi_model_dim(handle, ctypes.byref(ctypes.c_size_t()))
+        elif kind == "vae":
+            status = lib.svi_vae_num_steps(handle, ctypes.byref(ctypes.c_size_t()))
         elif kind == "svi":
             loss = ctypes.c_double()
             status = lib.svi_svi_step(handle, ctypes.byref(loss))
@@ -580,6 +630,8 @@ class Context:
             parts = {"model": self.model, "guide": self.guide, "optim": self.optim, "elbo": self.elbo}
             if kind == "guide":
                 model = self.callback_model if handle == self._cache.get("callback guide") else self.model
+                if handle == self._cache.get("laplace guide"):  # a point mass: Trace_ELBO steps it as any guide
+                    model = self.model
                 parts.update(model=model, guide=handle)
             else:
                 parts[kind] = handle
@@ -600,10 +652,11 @@ class Context:
 
 
 _KIND_PROPERTY = {"dist": "dist", "transform": "transform", "model": "model", "guide": "guide", "optim": "optim",
-                  "elbo": "elbo", "svi": "svi"}
-_KIND_OBJECT = {"dist", "transform", "model", "guide", "optim", "elbo", "svi"}
+                  "elbo": "elbo", "svi": "svi", "vae": "vae"}
+_KIND_OBJECT = set(_KIND_PROPERTY)
 _FREE_FUNCTIONS = {"dist": "svi_dist_free", "transform": "svi_transform_free", "model": "svi_model_free",
-                   "guide": "svi_guide_free", "optim": "svi_optim_free", "elbo": "svi_elbo_free", "svi": "svi_svi_free"}
+                   "guide": "svi_guide_free", "optim": "svi_optim_free", "elbo": "svi_elbo_free", "svi": "svi_svi_free",
+                   "vae": "svi_vae_free"}
 
 
 # --------------------------------------------------------------------------
@@ -697,6 +750,11 @@ def mutations(header, function, args, context):
             add(f"{name}=NULL", index, lambda c, a: None, E_NULL)
             add(f"{name}=fails", index, "fails", E_CALLBACK)
             add(f"{name}=reenters", index, "reenters", OK)
+        elif isinstance(arg, Doubles):
+            add(f"{name}=NULL", index, lambda c, a: None, E_NULL)
+            for label, value in (("nan", math.nan), ("+inf", math.inf), ("-inf", -math.inf), ("-1", -1.0)):
+                add(f"{name}[0]={label}", index, lambda c, a, v=value: Doubles([v] + a.values[1:]),
+                    OK if label == "-1" else E_INVALID)
         elif isinstance(arg, (Bytes, Sizes)):
             add(f"{name}=NULL", index, lambda c, a: None, E_NULL)
         elif c_type == "void *":
@@ -806,13 +864,38 @@ def _option_mutations(add, name, index, arg):
                              lambda inner, v, field=field: with_element_field(field, inner, v))
 
 
+def _with_lazy_field(with_field, field, make):
+    """A change that sets `field` to a value made from the context at mutation time."""
+    return lambda c, a: with_field(field, make(c))(c, a)
+
+
 def _field_mutations(add, name, index, struct_type, given, with_field):
     """Mutations of each field of a struct (struct_size excepted): doubles NaN/±inf/-1, sizes 0/SIZE_MAX,
-    int32s -1, and pointers NULL when `given` sets them."""
+    int32s -1, handles 0/forged/freed/of another kind, pointers NULL when `given` sets them (and the elements of
+    given double arrays NaN/±inf/-1), and the fields of nested structs likewise."""
     for field, field_type in struct_type._fields_:
         if field == "struct_size":
             continue
         where = f"{name}.{field}"
+        value = given.get(field)
+        if isinstance(field_type, type) and issubclass(field_type, ctypes.Structure):
+            inner_given = value if isinstance(value, dict) else {}
+            _field_mutations(add, where, index, field_type, inner_given,
+                             lambda inner, v, field=field, inner_given=inner_given: with_field(
+                                 field, {**inner_given, inner: v}))
+            continue
+        if isinstance(value, Doubles):
+            for label, v in (("nan", math.nan), ("+inf", math.inf), ("-inf", -math.inf), ("-1", -1.0)):
+                add(f"{where}[0]={label}", index, with_field(field, Doubles([v] + value.values[1:])),
+                    OK if label == "-1" else E_INVALID)
+        if field_type is ctypes.c_uint64 and field in _KIND_PROPERTY:
+            kind = field
+            add(f"{where}=0", index, with_field(field, 0), E_STALE)
+            add(f"{where}=forged", index, with_field(field, FORGED_HANDLE), E_STALE)
+            add(f"{where}=freed", index, _with_lazy_field(with_field, field, lambda c, k=kind: c.freed(k)), E_STALE)
+            add(f"{where}=another kind", index,
+                _with_lazy_field(with_field, field, lambda c, k=kind: c.other_kind(k)), E_KIND)
+            continue
         if field_type is ctypes.c_double:
             for label, value in (("nan", math.nan), ("+inf", math.inf), ("-inf", -math.inf), ("-1", -1.0)):
                 add(f"{where}={label}", index, with_field(field, value), E_INVALID)
@@ -959,24 +1042,34 @@ def run_function(lib, header, function, recipe):
 
 
 def missing_recipes(header, recipes):
-    """Header functions without a recipe, each with the line to add to abi_recipes.RECIPES."""
+    """Header functions without a recipe, each with the line to add to abi_recipes.RECIPES (placeholders
+    <name: type> where a value must be chosen), and what to add to this module for a new handle type."""
     lines = []
     for function, (_, types) in header.functions.items():
         if function in recipes:
             continue
         names = header.parameter_names[function]
-        placeholders = ", ".join(_placeholder(t, n) for t, n in zip(types, names))
+        if function.endswith("_init") and names[-1:] == ["struct_size"]:
+            lines.append(f'    "{function}": option_init("{types[0].replace("*", "").strip()}"),')
+            continue
+        placeholders = ", ".join(_placeholder(header, t, n) for t, n in zip(types, names))
         lines.append(f'    "{function}": Recipe(lambda c: [{placeholders}]),')
+    for name, c_type in header.typedefs.items():
+        if c_type == "uint64_t" and name not in HANDLE_TYPES:
+            lines.append(f"and the handle type {name}: add it to HANDLE_TYPES in abi_matrix.py, with a maker "
+                         f"property on Context and its free function in _FREE_FUNCTIONS")
     return lines
 
 
-def _placeholder(c_type, name):
+def _placeholder(header, c_type, name):
     base = c_type.replace("const", "").replace("*", "").strip()
     if base in HANDLE_TYPES and "*" not in c_type:
         return f"c.{HANDLE_TYPES[base]}"
     if c_type.startswith("const svi_") and c_type.endswith("options *"):
         return f'c.options("{base}")'
-    if "*" in c_type and not c_type.startswith("const"):
+    if c_type == "void *" or base in header.callbacks:
+        return "None"
+    if "*" in c_type and not c_type.startswith("const") or c_type == "const char **":
         return "OUT()"
     if c_type == "svi_key":
         return "c.key()"

@@ -17,12 +17,14 @@ import math
 
 from abi_matrix import (
     E_INVALID,
+    E_NULL,
     E_NUMERICAL,
     E_SHAPE,
     E_STOPPED,
     OK,
     OUT,
     Arr,
+    Context,
     Doubles,
     Handles,
     Recipe,
@@ -123,6 +125,30 @@ CALLBACK_EXPECT = {
 
 #: Estimates are written as computed: a model's NaN gives a NaN estimate, not an error.
 ESTIMATE_EXPECT = {"log_density=nan": OK, "log_density=nan gradient": OK}
+
+
+def with_count(items):
+    """Named parameters and their count, as two arguments."""
+    return [items, len(items)]
+
+
+#: init_to_uniform (the default) reads its radius only: no other field of the strategy.
+INIT_STRATEGY_EXPECT = {
+    "opts.init_loc_fn.kind=-1": E_INVALID,
+    "opts.init_loc_fn.num_samples=*": OK,
+    "opts.init_loc_fn.num_values=*": OK,
+}
+
+#: Posterior queries by SVI: no parameters are read; svi 0 asks for them instead, and none are given.
+POSTERIOR_BY_SVI_EXPECT = {"num_params=*": OK, "svi=0": E_INVALID}
+
+#: Posterior queries by parameters: svi 0 is how they are asked for; every parameter is needed.
+POSTERIOR_BY_PARAMS_EXPECT = {
+    "svi=0": OK,
+    "params[*_auto_loc]=-1": OK,
+    "params[*_auto_scale]=-1": E_INVALID,
+    "num_params=0": E_INVALID,
+}
 
 
 RECIPES = {
@@ -283,6 +309,7 @@ RECIPES = {
                name="piecewise constant",
                expect={"schedule.kind=-1": E_INVALID, "schedule.init_value=*": OK, "schedule.decay_*": OK, "schedule.alpha=*": OK,
                        "schedule.staircase=-1": OK, "schedule.warmup_init_value=*": OK, "schedule.warmup_steps=0": OK,
+                       "schedule.values[0]=-1": E_INVALID,
                        # No boundaries: one value, the first.
                        "schedule.num_boundaries=0": OK}),
     ],
@@ -341,6 +368,104 @@ RECIPES = {
         writes_on_failure={"out_len"},
     ),
     "svi_svi_restore": Recipe(lambda c: [c.svi, c.saved_state(c.svi), len(c.saved_state(c.svi).data)]),
+    # Automatic guides (the model has one latent 'x' of 3 coordinates).
+    "svi_auto_diagonal_normal_options_init": option_init("svi_auto_diagonal_normal_options"),
+    "svi_guide_new_auto_diagonal_normal": Recipe(
+        lambda c: [OUT(), c.model, c.options("svi_auto_diagonal_normal_options")], expect=INIT_STRATEGY_EXPECT),
+    "svi_auto_multivariate_normal_options_init": option_init("svi_auto_multivariate_normal_options"),
+    "svi_guide_new_auto_multivariate_normal": Recipe(
+        lambda c: [OUT(), c.model, c.options("svi_auto_multivariate_normal_options")], expect=INIT_STRATEGY_EXPECT),
+    "svi_auto_low_rank_multivariate_normal_options_init": option_init("svi_auto_low_rank_multivariate_normal_options"),
+    "svi_guide_new_auto_low_rank_multivariate_normal": Recipe(
+        lambda c: [OUT(), c.model, c.options("svi_auto_low_rank_multivariate_normal_options", rank=2)],
+        # rank 0 means the default rank.
+        expect={**INIT_STRATEGY_EXPECT, "opts.rank=0": OK}),
+    "svi_auto_delta_options_init": option_init("svi_auto_delta_options"),
+    "svi_guide_new_auto_delta": [
+        # init_to_median reads num_samples only; init_to_value its values (the other sites uniform, radius 2).
+        Recipe(lambda c: [OUT(), c.model, c.options("svi_auto_delta_options")], name="init to median",
+               expect={"opts.init_loc_fn.kind=-1": E_INVALID, "opts.init_loc_fn.radius=*": OK,
+                       "opts.init_loc_fn.num_values=*": OK}),
+        Recipe(lambda c: [OUT(), c.model, c.options("svi_auto_delta_options", init_loc_fn=dict(
+            kind=_capi.SVI_INIT_TO_VALUE, values=named(x=[0.5, -1.0, 2.0]), num_values=1))], name="init to value",
+               expect={"opts.init_loc_fn.kind=-1": E_INVALID, "opts.init_loc_fn.radius=*": OK,
+                       "opts.init_loc_fn.num_samples=*": OK, "opts.init_loc_fn.num_values=0": OK}),
+    ],
+    "svi_auto_laplace_approximation_options_init": option_init("svi_auto_laplace_approximation_options"),
+    "svi_guide_new_auto_laplace_approximation": Recipe(
+        lambda c: [OUT(), c.model, c.options("svi_auto_laplace_approximation_options")], expect=INIT_STRATEGY_EXPECT),
+    "svi_auto_iaf_normal_options_init": option_init("svi_auto_iaf_normal_options"),
+    "svi_guide_new_auto_iaf_normal": Recipe(
+        lambda c: [OUT(), c.model, c.options("svi_auto_iaf_normal_options", hidden_dims=Sizes([4, 5]),
+                                             num_hidden_dims=2)],
+        # NULL hidden_dims are the default layers.
+        expect={"opts.hidden_dims=NULL": OK, "opts.nonlinearity=-1": E_INVALID}),
+    "svi_guide_num_latents": Recipe(lambda c: [c.guide, OUT()]),
+    "svi_guide_latent_name": Recipe(lambda c: [c.guide, 0, OUT()], expect={"index=0": OK}),
+    "svi_guide_latent_shape": Recipe(
+        lambda c: [c.guide, "x", OUT(1), 1, OUT()],
+        expect={"capacity=one more": OK, "capacity=SIZE_MAX": E_INVALID}, writes_on_failure={"out_ndim"}),
+    "svi_guide_sample_posterior": [
+        # No samples leave nothing to write in out.
+        Recipe(lambda c: [c.guide, c.svi, None, 0, c.key(), 4, "x", OUT(12), 12], name="by SVI",
+               expect={**POSTERIOR_BY_SVI_EXPECT, "num_samples=0": E_SHAPE}),
+        Recipe(lambda c: [c.guide, 0, *with_count(c.fitted_params(c.svi)), c.key(), 4, "x", OUT(12), 12],
+               name="by parameters", expect={**POSTERIOR_BY_PARAMS_EXPECT, "num_samples=0": E_SHAPE}),
+    ],
+    "svi_guide_median": [
+        Recipe(lambda c: [c.guide, c.svi, None, 0, "x", OUT(3), 3], name="by SVI", expect=POSTERIOR_BY_SVI_EXPECT),
+        Recipe(lambda c: [c.guide, 0, *with_count(c.fitted_params(c.svi)), "x", OUT(3), 3], name="by parameters",
+               expect=POSTERIOR_BY_PARAMS_EXPECT),
+    ],
+    "svi_guide_quantiles": [
+        # Probabilities must lie in (0, 1); with no quantiles asked for there are none to write.
+        Recipe(lambda c: [c.guide, c.svi, None, 0, Doubles([0.25, 0.75]), 2, "x", OUT(6), 6], name="by SVI",
+               expect={**POSTERIOR_BY_SVI_EXPECT, "num_quantiles=0": E_SHAPE, "quantiles[0]=-1": E_INVALID}),
+        Recipe(lambda c: [c.guide, 0, *with_count(c.fitted_params(c.svi)), Doubles([0.5]), 1, "x", OUT(3), 3],
+               name="by parameters",
+               expect={**POSTERIOR_BY_PARAMS_EXPECT, "num_quantiles=0": E_SHAPE, "quantiles[0]=-1": E_INVALID}),
+    ],
+    "svi_guide_laplace_posterior": Recipe(
+        lambda c: [c.laplace_guide, c.laplace_svi, None, 0, OUT(3), 3, OUT(9), 9],
+        expect=POSTERIOR_BY_SVI_EXPECT),
+    "svi_svi_param_shape": Recipe(
+        lambda c: [c.svi, "x_auto_loc", OUT(1), 1, OUT()],
+        expect={"capacity=one more": OK, "capacity=SIZE_MAX": E_INVALID}, writes_on_failure={"out_ndim"}),
+    # Variational autoencoders (2-dimensional data and latents, ten rows).
+    "svi_vae_options_init": option_init("svi_vae_options"),
+    "svi_vae_new": Recipe(
+        lambda c: [OUT(), c.options("svi_vae_options", hidden_sizes=Sizes([4]), num_hidden=1, optim=c.optim)],
+        expect={
+            # A missing optimizer is a NULL pointer, as the header says.
+            "opts.optim=0": E_NULL,
+            # The encoder's scale 0 is a learned scale; the callback's fields are not read without it.
+            "opts.encoder_scale=-1": E_INVALID,
+            "opts.user_data=NULL": OK,
+            "opts.num_likelihood_params=*": OK,
+            "opts.activation=-1": E_INVALID,
+            # Without hidden layers hidden_sizes is not read.
+            "opts.num_hidden=0": OK,
+        }),
+    "svi_vae_free": Recipe(lambda c: [c.vae]),
+    "svi_vae_init": Recipe(lambda c: [c.vae, c.key()]),
+    "svi_vae_train": Recipe(
+        lambda c: [c.vae, Doubles(Context.VAE_DATA), 10, 3, OUT(3), c.callback(_capi.svi_progress_fn), None],
+        expect={"out_losses=NULL": OK, "progress=NULL": OK, "progress=fails": E_STOPPED, "num_steps=0": OK},
+        writes_on_failure={"out_losses"}),
+    "svi_vae_num_steps": Recipe(lambda c: [c.vae, OUT()]),
+    "svi_vae_num_params": Recipe(lambda c: [c.vae, OUT()]),
+    "svi_vae_get_params": Recipe(lambda c: [c.vae, OUT(c.vae_num_params()), c.vae_num_params()]),
+    "svi_vae_evaluate": Recipe(
+        lambda c: [c.vae, Doubles(Context.VAE_DATA), 10, 4, c.key(), OUT(), OUT()],
+        # Either estimate may be left out.
+        expect={"out_elbo=NULL": OK, "out_iwae=NULL": OK}),
+    "svi_vae_encode": Recipe(lambda c: [c.vae, Doubles(Context.VAE_DATA), 10, OUT(20), OUT(20), 20]),
+    "svi_vae_decode": Recipe(lambda c: [c.vae, Doubles(Context.VAE_DATA), 10, OUT(20), 20]),
+    "svi_vae_reconstruct": Recipe(lambda c: [c.vae, Doubles(Context.VAE_DATA), 10, c.key(), OUT(20), 20]),
+    "svi_vae_sample": Recipe(lambda c: [c.vae, 3, c.key(), OUT(6), 6, OUT(6), 6]),
+    "svi_make_moons": Recipe(lambda c: [10, 0.1, c.key(), OUT(20), 20, OUT(10)],
+                             # The labels are optional; no noise is fine.
+                             expect={"out_labels=NULL": OK}),
     "svi_predictive_options_init": option_init("svi_predictive_options"),
     "svi_predictive": Recipe(
         predictive,
