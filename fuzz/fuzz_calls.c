@@ -1,7 +1,7 @@
 /* libFuzzer harness over sequences of ABI calls: distributions of every
  * family with fuzzed parameters and shapes, their evaluations, samples and
  * moments, KL divergences, transforms, mixtures, and short fits of a small
- * callback model that may fail or return NaN. Each call must return a status
+ * callback model that may fail or return NaN, with any automatic guide. Each call must return a status
  * the header defines (with a message naming it), whatever its arguments.
  * Where every parameter and value is moderate (0 or of magnitude between
  * 1e-6 and 1e6), results that succeed must also be what the header promises:
@@ -46,6 +46,13 @@ static const family_spec families[] = {
     {"MultivariateNormal", {"loc", "covariance_matrix"}},
     {"LowRankMultivariateNormal", {"loc", "cov_factor", "cov_diag"}},
     {"Delta", {"v", "log_density"}},
+    {"Beta", {"concentration1", "concentration0"}},
+    {"Gamma", {"concentration", "rate"}},
+    {"InverseGamma", {"concentration", "rate"}},
+    {"Exponential", {"rate"}},
+    {"Chi2", {"df"}},
+    {"StudentT", {"df", "loc", "scale"}},
+    {"Dirichlet", {"concentration"}},
 };
 
 static const family_spec transforms[] = {
@@ -360,7 +367,32 @@ static svi_elbo make_elbo(fuzz_input *in) {
     return elbo;
 }
 
-/* A short fit of a Gaussian callback model on a constrained block. */
+/* One of the automatic guides, with a fuzzed initial scale and init_to_uniform radius. */
+static svi_status make_guide(fuzz_input *in, svi_model model, svi_guide *guide) {
+    double scale = take_double(in), radius = take_double(in);
+    svi_init_strategy init = {SVI_INIT_TO_UNIFORM, radius, 15, NULL, 0};
+    switch (take_below(in, 7)) {
+    case 0: { svi_auto_diagonal_normal_options o; svi_auto_diagonal_normal_options_init(&o, sizeof o);
+              o.init_scale = scale; o.init_loc_fn = init; return CALL(svi_guide_new_auto_diagonal_normal, guide, model, &o); }
+    case 1: { svi_auto_multivariate_normal_options o; svi_auto_multivariate_normal_options_init(&o, sizeof o);
+              o.init_scale = scale; o.init_loc_fn = init;
+              return CALL(svi_guide_new_auto_multivariate_normal, guide, model, &o); }
+    case 2: { svi_auto_low_rank_multivariate_normal_options o;
+              svi_auto_low_rank_multivariate_normal_options_init(&o, sizeof o);
+              o.init_scale = scale; o.rank = take_below(in, 4); o.init_loc_fn = init;
+              return CALL(svi_guide_new_auto_low_rank_multivariate_normal, guide, model, &o); }
+    case 3: { svi_auto_delta_options o; svi_auto_delta_options_init(&o, sizeof o);
+              return CALL(svi_guide_new_auto_delta, guide, model, &o); }
+    case 4: { svi_auto_laplace_approximation_options o; svi_auto_laplace_approximation_options_init(&o, sizeof o);
+              o.init_loc_fn = init; return CALL(svi_guide_new_auto_laplace_approximation, guide, model, &o); }
+    case 5: { svi_auto_iaf_normal_options o; svi_auto_iaf_normal_options_init(&o, sizeof o);
+              o.num_flows = take_below(in, 3); return CALL(svi_guide_new_auto_iaf_normal, guide, model, &o); }
+    default: { svi_auto_normal_options o; svi_auto_normal_options_init(&o, sizeof o);
+               o.init_scale = scale; o.init_radius = radius; return CALL(svi_guide_new_auto_normal, guide, model, &o); }
+    }
+}
+
+/* A short fit of a Gaussian callback model on a constrained block, with any automatic guide. */
 static void fit(fuzz_input *in) {
     target t = {{0}, {0}, 0, 0, 0, 0};
     for (int i = 0; i < 3; i++) {
@@ -382,13 +414,9 @@ static void fit(fuzz_input *in) {
     svi_model model = 0;
     svi_guide guide = 0;
     svi_svi svi = 0;
-    svi_auto_normal_options guide_opts;
-    svi_auto_normal_options_init(&guide_opts, sizeof guide_opts);
-    guide_opts.init_scale = take_double(in);
     svi_optim optim = make_optimizer(in);
     svi_elbo elbo = make_elbo(in);
-    if (CALL(svi_model_new_callback, &model, &model_opts) == SVI_OK &&
-        CALL(svi_guide_new_auto_normal, &guide, model, &guide_opts) == SVI_OK &&
+    if (CALL(svi_model_new_callback, &model, &model_opts) == SVI_OK && make_guide(in, model, &guide) == SVI_OK &&
         CALL(svi_svi_new, &svi, model, guide, optim, elbo) == SVI_OK) {
         svi_key key;
         size_t steps = 1 + take_below(in, 6), stop_at = take_below(in, 8), taken = 0;
@@ -405,9 +433,9 @@ static void fit(fuzz_input *in) {
         for (size_t i = 0; i < count; i++) {
             const char *name = NULL;
             size_t size = 0;
-            double values[16];
+            double values[256];
             if (CALL(svi_svi_param_name, svi, i, &name) != SVI_OK || CALL(svi_svi_param_size, svi, name, &size) != SVI_OK ||
-                size > 16 || CALL(svi_svi_get_param, svi, name, values, size) != SVI_OK)
+                size > 256 || CALL(svi_svi_get_param, svi, name, values, size) != SVI_OK)
                 continue;
             for (size_t k = 0; k < size; k++) FUZZ_CHECK(isfinite(values[k]), "%s[%zu] = %g", name, k, values[k]);
         }

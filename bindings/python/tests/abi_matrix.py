@@ -181,40 +181,36 @@ def named(**params):
     return Named(items)
 
 
-class Handles:
+class CArray:
+    """A read-only C array of `element_type` values."""
+
+    element_type = None
+
+    def __init__(self, values):
+        self.values = list(values)
+
+    def build(self, keep):
+        array = (self.element_type * max(len(self.values), 1))(*self.values)
+        keep.append(array)
+        return array
+
+
+class Handles(CArray):
     """A C array of handles."""
 
-    def __init__(self, handles):
-        self.handles = list(handles)
-
-    def build(self, keep):
-        array = (ctypes.c_uint64 * max(len(self.handles), 1))(*self.handles)
-        keep.append(array)
-        return array
+    element_type = ctypes.c_uint64
 
 
-class Sizes:
+class Sizes(CArray):
     """A read-only array of size_t."""
 
-    def __init__(self, values):
-        self.values = list(values)
-
-    def build(self, keep):
-        array = (ctypes.c_size_t * max(len(self.values), 1))(*self.values)
-        keep.append(array)
-        return array
+    element_type = ctypes.c_size_t
 
 
-class Doubles:
-    """A read-only array of doubles, for a pointer field of an option struct."""
+class Doubles(CArray):
+    """A read-only array of doubles (data, or the elements of a pointer field)."""
 
-    def __init__(self, values):
-        self.values = list(values)
-
-    def build(self, keep):
-        array = (ctypes.c_double * max(len(self.values), 1))(*self.values)
-        keep.append(array)
-        return array
+    element_type = ctypes.c_double
 
 
 class Structs:
@@ -729,9 +725,9 @@ def mutations(header, function, args, context):
         elif isinstance(arg, Handles):
             kind = HANDLE_TYPES.get(base)
             add(f"{name}=NULL", index, lambda c, a: None, E_NULL)
-            add(f"{name}[0]=freed", index, lambda c, a, k=kind: Handles([c.freed(k)] + a.handles[1:]), E_STALE)
+            add(f"{name}[0]=freed", index, lambda c, a, k=kind: Handles([c.freed(k)] + a.values[1:]), E_STALE)
             add(f"{name}[0]=another kind", index,
-                lambda c, a, k=kind: Handles([c.other_kind(k)] + a.handles[1:]), E_KIND)
+                lambda c, a, k=kind: Handles([c.other_kind(k)] + a.values[1:]), E_KIND)
         elif c_type in ("const char *",):
             add(f"{name}=NULL", index, lambda c, a: None, E_NULL)
             add(f"{name}=empty", index, lambda c, a: "", E_INVALID)

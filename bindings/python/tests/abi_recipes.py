@@ -81,6 +81,13 @@ DISTRIBUTIONS = [
     family("Geometric", probs=0.3),
     family("NegativeBinomial", total_count=2.5, probs=0.4),
     family("Delta", v=[1.0, 2.0], log_density=0.5, event_dim=scalar(1.0)),
+    family("Beta", concentration1=[0.5, 2.0], concentration0=1.5),
+    family("Gamma", concentration=2.0, rate=[0.5, 3.0]),
+    family("InverseGamma", concentration=2.0, rate=1.5),
+    family("Exponential", rate=[0.5, 2.0]),
+    family("Chi2", df=3.0),
+    family("StudentT", df=4.0, loc=0.5, scale=2.0),
+    family("Dirichlet", concentration=[0.5, 1.0, 2.0]),
 ]
 
 
