@@ -1047,9 +1047,10 @@ svi_status svi_svi_init(svi_svi svi, svi_key key);
 
 /** Takes one optimization step and writes its loss (the negative ELBO
  *  estimate). On failure the state is left as it was before the step. A
- *  non-finite loss or gradient, or an update that would make a parameter
- *  non-finite (or a positive one 0), is SVI_E_NUMERICAL. Initializes with
- *  key 0 first if svi_svi_init was never called. */
+ *  non-finite loss or gradient, or an update that would make a parameter or
+ *  the optimizer's state non-finite (or a positive parameter 0), is
+ *  SVI_E_NUMERICAL. Initializes with key 0 first if svi_svi_init was never
+ *  called. */
 svi_status svi_svi_step(svi_svi svi, double *out_loss);
 
 /**
@@ -1089,9 +1090,9 @@ svi_status svi_svi_param_size(svi_svi svi, const char *name,
  *  key 0 first if svi_svi_init was never called. */
 svi_status svi_svi_evaluate(svi_svi svi, double *out_loss);
 
-/** Takes one step as NumPyro's stable_update: when the loss or any gradient
- *  entry is not finite, or the update would make a parameter non-finite (or
- *  a positive one 0), the step is refused and SVI_OK returned, with
+/** Takes one step as NumPyro's stable_update: where svi_svi_step would give
+ *  SVI_E_NUMERICAL (a non-finite loss, gradient or update), the step is
+ *  refused and SVI_OK returned, with
  *  *out_accepted 0: the parameters, optimizer state and step count stay as
  *  they were and only the random key moves on. Otherwise as svi_svi_step,
  *  with *out_accepted 1. Writes the loss (non-finite when refused for it) to

@@ -105,6 +105,11 @@ public struct SVI {
         var updated = next
         optimizer.update(&updated.parameters, gradient: gradient, state: &updated.optimizerState)
         if let problem = parameterProblem(updated.parameters) { return (next, lossValue, "the update made \(problem)") }
+        for (k, slot) in updated.optimizerState.slots.enumerated() {
+            if let i = slot.firstIndex(where: { !$0.isFinite }) {
+                return (next, lossValue, "the update made entry \(i) of optimizer slot \(k) \(slot[i])")
+            }
+        }
         return (updated, lossValue, nil)
     }
 
