@@ -23,9 +23,15 @@
  *    of more than SVI_MAX_NDIM dimensions, or a count or index out of range,
  *    is SVI_E_INVALID_ARGUMENT. Out-pointers are required (SVI_E_NULL_POINTER)
  *    unless documented as optional.
- *  - Thread safety: every function may be called from any thread. Distribution
- *    handles are immutable and may be shared between threads. A model, guide,
- *    optimizer, ELBO or SVI handle may be used by one thread at a time.
+ *  - Callbacks may call into the library, except to step, initialize,
+ *    restore or free the SVI that runs them; reading that SVI shows its state
+ *    from before the running call.
+ *  - Thread safety: every function may be called from any thread.
+ *    Distribution, transform, model, guide, optimizer and ELBO handles are
+ *    immutable once made and may be used by any number of threads at once (a
+ *    callback model then calls its callback on each of those threads). An SVI
+ *    or VAE handle holds the state of a fit: it may be used by one thread at
+ *    a time. Each handle type below repeats its rule.
  *
  * Randomness is reproducible: the same svi_key gives the same numbers on every
  * platform, thread and call order.
@@ -269,7 +275,9 @@ svi_status svi_kl_divergence(svi_dist p, svi_dist q, double *out,
                              size_t out_len);
 
 /** Monte Carlo KL(p ‖ q) from `num_samples` (at least 2) draws of p: writes
- *  the estimate and its standard error, each of the broadcast batch shape. */
+ *  the estimate and its standard error, each of the broadcast batch shape.
+ *  SVI_E_SHAPE_MISMATCH unless p and q have the same event shape and q's
+ *  batch shape broadcasts with p's without having more dimensions. */
 svi_status svi_kl_monte_carlo(svi_dist p, svi_dist q, size_t num_samples,
                               svi_key key, double *out_estimate,
                               double *out_standard_error, size_t out_len);
@@ -417,7 +425,8 @@ svi_status svi_transformed_distribution_new(svi_dist *out, svi_dist base,
 /* Models                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/** A model handle: an unnormalized log-density over named latent blocks. */
+/** A model handle: an unnormalized log-density over named latent blocks.
+ *  Immutable once made; may be shared between threads. */
 typedef uint64_t svi_model;
 
 /**
@@ -529,7 +538,9 @@ svi_status svi_model_dim(svi_model model, size_t *out_dim);
 /* Guides                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/** A guide handle: a variational family with learnable parameters. */
+/** A guide handle: a variational family with learnable parameters (their
+ *  values live in an SVI). Immutable once made; may be shared between
+ *  threads. */
 typedef uint64_t svi_guide;
 
 /** Options of AutoNormal: a diagonal Normal over the latents, with
@@ -565,7 +576,9 @@ svi_status svi_guide_free(svi_guide guide);
  * (AutoNormal included). Parameter names are NumPyro's. */
 
 /** An SVI handle: a model, a guide, an optimizer, an ELBO, and the state of
- *  the fit (parameters, optimizer state, random key, step count). */
+ *  the fit (parameters, optimizer state, random key, step count). Mutable: use
+ *  it from one thread at a time (different SVI handles may run on different
+ *  threads at once, also when they share their parts). */
 typedef uint64_t svi_svi;
 
 /** How an automatic guide picks its initial location (NumPyro's
@@ -806,7 +819,9 @@ svi_status svi_svi_param_shape(svi_svi svi, const char *name,
 /* Optimizers                                                                */
 /* ------------------------------------------------------------------------ */
 
-/** An optimizer handle: the settings of a gradient-based optimizer. */
+/** An optimizer handle: the settings of a gradient-based optimizer (its
+ *  state lives in an SVI). Immutable once made; may be shared between
+ *  threads. */
 typedef uint64_t svi_optim;
 
 /** Options of stochastic gradient descent. */
@@ -981,7 +996,8 @@ svi_status svi_optim_new_clipped(svi_optim *out, svi_optim optim,
 /* ELBO objectives                                                           */
 /* ------------------------------------------------------------------------ */
 
-/** An ELBO handle: the objective SVI minimizes (its negative). */
+/** An ELBO handle: the objective SVI minimizes (its negative). Immutable once
+ *  made; may be shared between threads. */
 typedef uint64_t svi_elbo;
 
 /** Options of Trace_ELBO (and TraceMeanField_ELBO). */
@@ -1030,8 +1046,11 @@ svi_status svi_svi_free(svi_svi svi);
 svi_status svi_svi_init(svi_svi svi, svi_key key);
 
 /** Takes one optimization step and writes its loss (the negative ELBO
- *  estimate). On failure the state is left as it was before the step.
- *  Initializes with key 0 first if svi_svi_init was never called. */
+ *  estimate). On failure the state is left as it was before the step. A
+ *  non-finite loss or gradient, or an update that would make a parameter or
+ *  the optimizer's state non-finite (or a positive parameter 0), is
+ *  SVI_E_NUMERICAL. Initializes with key 0 first if svi_svi_init was never
+ *  called. */
 svi_status svi_svi_step(svi_svi svi, double *out_loss);
 
 /**
@@ -1066,11 +1085,14 @@ svi_status svi_svi_param_size(svi_svi svi, const char *name,
 
 /** Writes the loss at the current parameters without taking a step: the loss
  *  the next svi_svi_step would report, as it uses the same random numbers.
- *  Initializes with key 0 first if svi_svi_init was never called. */
+ *  The loss is written as computed: a model that gives NaN gives a NaN loss
+ *  with SVI_OK (no gradient is taken, so none is checked). Initializes with
+ *  key 0 first if svi_svi_init was never called. */
 svi_status svi_svi_evaluate(svi_svi svi, double *out_loss);
 
-/** Takes one step as NumPyro's stable_update: when the loss or any gradient
- *  entry is not finite, the step is refused and SVI_OK returned, with
+/** Takes one step as NumPyro's stable_update: where svi_svi_step would give
+ *  SVI_E_NUMERICAL (a non-finite loss, gradient or update), the step is
+ *  refused and SVI_OK returned, with
  *  *out_accepted 0: the parameters, optimizer state and step count stay as
  *  they were and only the random key moves on. Otherwise as svi_svi_step,
  *  with *out_accepted 1. Writes the loss (non-finite when refused for it) to
@@ -1091,8 +1113,10 @@ svi_status svi_svi_save(svi_svi svi, uint8_t *out, size_t capacity,
 /** Restores a state saved by svi_svi_save from an SVI with the same guide
  *  layout and optimizer kind: steps taken afterwards are bit-identical to
  *  those the saved SVI would have taken. Bytes that are truncated, corrupt,
- *  of an unknown format version, or of another parameter or optimizer layout
- *  are SVI_E_INVALID_ARGUMENT, and the state is left as it was. */
+ *  of an unknown format version, of another parameter or optimizer layout,
+ *  or that hold a non-finite value, a step count above 2^53 or a parameter
+ *  the guide cannot use (a positive one that is 0) are
+ *  SVI_E_INVALID_ARGUMENT, and the state is left as it was. */
 svi_status svi_svi_restore(svi_svi svi, const uint8_t *bytes, size_t len);
 
 /* ------------------------------------------------------------------------ */
@@ -1167,9 +1191,9 @@ svi_status svi_predictive_options_init(svi_predictive_options *opts,
  * is set, it is called once with those values and its num_samples ×
  * num_predictions results are written to out_predictions (out_predictions_len
  * must equal that count; out_predictions may be NULL without a callback).
- * SVI_E_INVALID_ARGUMENT for a missing parameter or one outside its
- * constraint; SVI_E_SHAPE_MISMATCH for a parameter of the wrong size or a
- * guide of another model's dimension.
+ * SVI_E_INVALID_ARGUMENT for a missing parameter, one the guide does not
+ * have, a repeated one or one outside its constraint; SVI_E_SHAPE_MISMATCH
+ * for a parameter of the wrong size or a guide of another model's dimension.
  */
 svi_status svi_predictive(svi_model model, svi_guide guide,
                           const svi_named_array *params, size_t num_params,
@@ -1181,7 +1205,8 @@ svi_status svi_predictive(svi_model model, svi_guide guide,
 /** The ELBO E_q[log p(z) - log q(z)] of `guide` with the parameters
  *  `params` (as for svi_predictive), estimated from `num_samples` (at least
  *  2) draws: writes the sample mean and its standard error (sample standard
- *  deviation / sqrt(num_samples)). */
+ *  deviation / sqrt(num_samples)). Estimates are written as computed: a
+ *  model that gives NaN gives a NaN estimate with SVI_OK. */
 svi_status svi_estimate_elbo(svi_model model, svi_guide guide,
                              const svi_named_array *params, size_t num_params,
                              svi_key key, size_t num_samples,
@@ -1192,7 +1217,8 @@ svi_status svi_estimate_elbo(svi_model model, svi_guide guide,
  *  (at least 2) draws of `guide` with log-weights w = log p(z) - log q(z):
  *  the IWAE bound of that many particles, below the log evidence in
  *  expectation and tending to it. Writes the estimate and its delta-method
- *  standard error, sd(exp(w)) / (sqrt(num_samples) mean(exp(w))). */
+ *  standard error, sd(exp(w)) / (sqrt(num_samples) mean(exp(w))), as
+ *  svi_estimate_elbo writes its own. */
 svi_status svi_log_evidence(svi_model model, svi_guide guide,
                             const svi_named_array *params, size_t num_params,
                             svi_key key, size_t num_samples,

@@ -138,8 +138,8 @@ public func svi_guide_laplace_posterior(_ guide: svi_guide, _ svi: svi_svi,
             throw ABIFailure.shape("loc_len \(loc_len) and covariance_len \(covariance_len); expected \(d) and \(d * d)")
         }
         let posterior = try laplace.getPosterior(parameters: parameters(of: laplace, svi, params, num_params))
-        try Marshal.write(posterior.loc.scalars, to: out_loc, length: loc_len, "out_loc")
-        try Marshal.write(posterior.covarianceMatrix.scalars, to: out_covariance, length: covariance_len, "out_covariance")
+        try Marshal.write([(posterior.loc.scalars, out_loc, loc_len, "out_loc"),
+                           (posterior.covarianceMatrix.scalars, out_covariance, covariance_len, "out_covariance")])
     }
 }
 

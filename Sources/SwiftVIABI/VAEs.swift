@@ -201,8 +201,8 @@ public func svi_vae_encode(_ vae: svi_vae, _ data: UnsafePointer<Double>?, _ num
         let r = try run(vae)
         let (loc, scale) = try r.vae.encode(try matrix(data, rows: num_rows, width: r.vae.dataDim, "data"),
                                             parameters: Tensor(r.parameters))
-        try Marshal.write(loc.scalars, to: out_loc, length: out_len, "out_loc")
-        try Marshal.write(scale.broadcasted(to: loc.shape).scalars, to: out_scale, length: out_len, "out_scale")
+        try Marshal.write([(loc.scalars, out_loc, out_len, "out_loc"),
+                           (scale.broadcasted(to: loc.shape).scalars, out_scale, out_len, "out_scale")])
     }
 }
 
@@ -237,8 +237,8 @@ public func svi_vae_sample(_ vae: svi_vae, _ num_samples: Int, _ key: svi_key,
         let r = try run(vae)
         let n = try Marshal.count(num_samples, "num_samples")
         let (z, x) = try r.vae.sample(parameters: r.parameters, count: n, key: PRNGKey(key))
-        try Marshal.write(z.scalars, to: out_latents, length: latents_len, "out_latents")
-        try Marshal.write(x?.scalars ?? [], to: out_data, length: data_len, "out_data")
+        try Marshal.write([(z.scalars, out_latents, latents_len, "out_latents"),
+                           (x?.scalars ?? [], out_data, data_len, "out_data")])
     }
 }
 

@@ -123,6 +123,13 @@ struct Parameter {
         self.values = values
         shape = values.count == 1 ? [] : [values.count]
     }
+
+    /// The values in row-major order with the given shape.
+    init(_ name: String, _ values: [Double], shape: [Int]) {
+        self.name = name
+        self.values = values
+        self.shape = shape
+    }
 }
 
 /// Calls `body` with `params` as an array of svi_named_array, valid during the call.

@@ -102,8 +102,33 @@ public struct SVI {
         if let i = gradient.firstIndex(where: { !$0.isFinite }) {
             return (next, lossValue, "gradient entry \(i) is \(gradient[i])")
         }
-        optimizer.update(&next.parameters, gradient: gradient, state: &next.optimizerState)
-        return (next, lossValue, nil)
+        var updated = next
+        optimizer.update(&updated.parameters, gradient: gradient, state: &updated.optimizerState)
+        if let problem = parameterProblem(updated.parameters) { return (next, lossValue, "the update made \(problem)") }
+        for (k, slot) in updated.optimizerState.slots.enumerated() {
+            if let i = slot.firstIndex(where: { !$0.isFinite }) {
+                return (next, lossValue, "the update made entry \(i) of optimizer slot \(k) \(slot[i])")
+            }
+        }
+        return (updated, lossValue, nil)
+    }
+
+    /// What makes `parameters` unusable by the guide — an unconstrained or
+    /// constrained value that is not finite, or a positive parameter whose
+    /// constrained value underflows to 0 — or nil when there is nothing.
+    func parameterProblem(_ parameters: [Double]) -> String? {
+        var offset = 0
+        for block in guide.parameterBlocks {
+            let u = Array(parameters[offset ..< offset + block.size])
+            offset += block.size
+            if let i = u.firstIndex(where: { !$0.isFinite }) { return "\(block.name)[\(i)] \(u[i])" }
+            guard let value = try? block.constrained(u).scalars else { return "\(block.name) unusable" }
+            if let i = value.firstIndex(where: { !$0.isFinite }) { return "\(block.name)[\(i)] \(value[i])" }
+            if case .softplusPositive = block.constraint, let i = value.firstIndex(where: { !($0 > 0) }) {
+                return "\(block.name)[\(i)] 0 (its unconstrained value is \(u[i]))"
+            }
+        }
+        return nil
     }
 
     /// Takes up to `numSteps` steps from `state`, appending each loss to

@@ -1,0 +1,68 @@
+import CSwiftVI
+import Testing
+
+/// Inputs the fuzzers in fuzz/ found to crash the library or break a promise,
+/// kept as tests (their raw inputs are in fuzz/corpus/*/regression_*).
+@Suite("Fuzzer findings")
+struct FuzzRegressionTests {
+    @Test("Monte Carlo KL of distributions whose draws q cannot evaluate is a shape mismatch, not a trap")
+    func monteCarloShapes() throws {
+        let halfCauchy = try makeDistribution("HalfCauchy", [Parameter("scale", [1, 0.5, 1], shape: [1, 3])])
+        defer { svi_dist_free(halfCauchy) }
+        for reinterpreted in [1, 2] {
+            var independent: svi_dist = 0
+            try ok(svi_independent_new(&independent, halfCauchy, reinterpreted), "svi_independent_new")
+            defer { svi_dist_free(independent) }
+            var estimate = [Double](repeating: sentinel, count: 3), error = estimate
+            for (p, q) in [(independent, halfCauchy), (halfCauchy, independent)] {
+                for length in [1, 3] {
+                    expectFailure(svi_kl_monte_carlo(p, q, 8, key(1), &estimate, &error, length), SVI_E_SHAPE_MISMATCH,
+                                  "svi_kl_monte_carlo")
+                }
+            }
+            #expect(bits(estimate + error) == bits([Double](repeating: sentinel, count: 6)))
+        }
+        // A q of fewer batch dimensions than p broadcasts over p's batch.
+        let normal = try makeDistribution("Normal", [Parameter("loc", [0]), Parameter("scale", [1])])
+        defer { svi_dist_free(normal) }
+        var estimate = [Double](repeating: sentinel, count: 3), error = estimate
+        expectOK(svi_kl_monte_carlo(halfCauchy, normal, 8, key(1), &estimate, &error, 3))
+        #expect(estimate.allSatisfy(\.isFinite) && error.allSatisfy(\.isFinite))
+    }
+
+    @Test("a step whose optimizer state would overflow is refused, so every kept state saves and restores")
+    func optimizerStateOverflow() throws {
+        // A very narrow target: the loss (about 1e110) and gradient (about 1e155)
+        // are finite, but Adagrad's accumulated squared gradient is not.
+        let dist = try makeDistribution("Normal", [Parameter("loc", [0]), Parameter("scale", [1e-100])])
+        var model: svi_model = 0
+        try ok(svi_model_new_distribution(&model, "x", dist), "svi_model_new_distribution")
+        defer { svi_model_free(model); svi_dist_free(dist) }
+        var guideOptions = svi_auto_normal_options(), adagradOptions = svi_adagrad_options()
+        var traceOptions = svi_trace_elbo_options()
+        svi_auto_normal_options_init(&guideOptions, UInt32(MemoryLayout<svi_auto_normal_options>.stride))
+        svi_adagrad_options_init(&adagradOptions, UInt32(MemoryLayout<svi_adagrad_options>.stride))
+        svi_trace_elbo_options_init(&traceOptions, UInt32(MemoryLayout<svi_trace_elbo_options>.stride))
+        var initialLocation = 0.0
+        guideOptions.init_scale = 1e-45
+        var guide: svi_guide = 0, optim: svi_optim = 0, elbo: svi_elbo = 0, svi: svi_svi = 0
+        try withUnsafePointer(to: &initialLocation) { location in
+            guideOptions.init_loc = location
+            guideOptions.init_loc_len = 1
+            try ok(svi_guide_new_auto_normal(&guide, model, &guideOptions), "svi_guide_new_auto_normal")
+        }
+        try ok(svi_optim_new_adagrad(&optim, &adagradOptions), "svi_optim_new_adagrad")
+        try ok(svi_elbo_new_trace(&elbo, &traceOptions), "svi_elbo_new_trace")
+        try ok(svi_svi_new(&svi, model, guide, optim, elbo), "svi_svi_new")
+        defer { svi_svi_free(svi); svi_elbo_free(elbo); svi_optim_free(optim); svi_guide_free(guide) }
+        try ok(svi_svi_init(svi, key(9)), "svi_svi_init")
+        var loss = sentinel
+        expectFailure(svi_svi_step(svi, &loss), SVI_E_NUMERICAL, "svi_svi_step")
+        #expect(lastError().contains("optimizer slot"), "\(lastError())")
+        var length = 0
+        try ok(svi_svi_save(svi, nil, 0, &length), "svi_svi_save")
+        var bytes = [UInt8](repeating: 0, count: length)
+        try ok(svi_svi_save(svi, &bytes, length, &length), "svi_svi_save")
+        expectOK(svi_svi_restore(svi, bytes, length))
+    }
+}
