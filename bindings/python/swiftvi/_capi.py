@@ -36,6 +36,9 @@ SVI_CONSTRAINT_SIMPLEX = 6
 SVI_CONSTRAINT_LOWER_CHOLESKY = 7
 SVI_CONSTRAINT_CORR_CHOLESKY = 8
 
+SVI_BLOCK_LATENT = 0
+SVI_BLOCK_PARAMETER = 1
+
 SVI_SCHEDULE_CONSTANT = 0
 SVI_SCHEDULE_EXPONENTIAL_DECAY = 1
 SVI_SCHEDULE_COSINE_DECAY = 2
@@ -52,6 +55,7 @@ SVI_NONLINEARITY_RELU = 1
 
 svi_status = c_int32
 svi_constraint_kind = c_int32
+svi_block_kind = c_int32
 svi_init_kind = c_int32
 svi_nonlinearity = c_int32
 svi_dist = c_uint64
@@ -98,6 +102,7 @@ class svi_latent_block(ctypes.Structure):
         ("constraint", svi_constraint_kind),
         ("lower_bound", c_double),
         ("upper_bound", c_double),
+        ("kind", svi_block_kind),
     ]
 
 
@@ -111,6 +116,7 @@ class svi_callback_model_options(ctypes.Structure):
         ("log_density", svi_log_density_fn),
         ("user_data", c_void_p),
         ("has_gradient", c_int32),
+        ("latent_block_size", c_size_t),
     ]
 
 
@@ -309,6 +315,17 @@ class svi_predictive_options(ctypes.Structure):
     ]
 
 
+class svi_run_options(ctypes.Structure):
+    """Options of svi_svi_run_with_options."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("progress", svi_progress_fn),
+        ("progress_user_data", c_void_p),
+        ("stable", c_int32),
+    ]
+
+
 _size_p = POINTER(c_size_t)
 _key_p = POINTER(svi_key)
 
@@ -480,5 +497,10 @@ PROTOTYPES = {
     "svi_log_evidence": (
         svi_status,
         [svi_model, svi_guide, POINTER(svi_named_array), c_size_t, svi_key, c_size_t, _double_p, _double_p],
+    ),
+    "svi_run_options_init": (svi_status, [POINTER(svi_run_options), c_uint32]),
+    "svi_svi_run_with_options": (
+        svi_status,
+        [svi_svi, svi_key, c_size_t, _double_p, _size_p, POINTER(svi_run_options)],
     ),
 }
