@@ -64,6 +64,5 @@ import Testing
         let covariance = try mvnGuide.posterior(Tensor(mvn.state.parameters)).covarianceMatrix.scalars
         let correlation = covariance[1] / (covariance[0] * covariance[4]).squareRoot()
         #expect(abs(correlation - Seed002.exactCorrelation) < 0.05)
-        print("seed002 ELBOs", normal.elbo, mvn.elbo, iaf.elbo, logZ, correlation, Seed002.exactCorrelation)
     }
 }
