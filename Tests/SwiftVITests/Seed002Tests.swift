@@ -46,15 +46,19 @@ import Testing
 
     @Test func richerGuidesReachAnELBOAtLeastAutoNormalsAndAutoMVNSeesTheCorrelation() throws {
         let model = try ProgramModel(Seed002.program)
-        let normal = try fittedELBO(AutoNormal(model: model), model: model, steps: 3000)
-        let mvnGuide = try AutoMultivariateNormal(model: model)
-        let mvn = try fittedELBO(mvnGuide, model: model, steps: 3000)
+        // The Gaussian guides start at the MAP: from a random start they can linger in the
+        // posterior's flat region at large s.
+        let map = Seed002.map
+        let atMAP = InitStrategy.initToValue(["w": Tensor(map.w), "b": Tensor(map.b), "s": Tensor(map.s)])
+        let normal = try fittedELBO(AutoNormal(model: model, initLocFn: atMAP), model: model, steps: 2000)
+        let mvnGuide = try AutoMultivariateNormal(model: model, initLocFn: atMAP)
+        let mvn = try fittedELBO(mvnGuide, model: model, steps: 2000)
         let iaf = try fittedELBO(AutoIAFNormal(model: model, hiddenDims: [8]), model: model, steps: 3000)
         let logZ = Seed002.exact.logEvidence
         for fit in [normal, mvn, iaf] {
             // Every ELBO lies below the log evidence, and the fits come close to it.
             #expect(fit.elbo.value < logZ + 4 * fit.elbo.standardError)
-            #expect(fit.elbo.value > logZ - 0.5)
+            #expect(fit.elbo.value > logZ - 0.2)
         }
         for richer in [mvn, iaf] {
             let error = (richer.elbo.standardError * richer.elbo.standardError
@@ -63,6 +67,6 @@ import Testing
         }
         let covariance = try mvnGuide.posterior(Tensor(mvn.state.parameters)).covarianceMatrix.scalars
         let correlation = covariance[1] / (covariance[0] * covariance[4]).squareRoot()
-        #expect(abs(correlation - Seed002.exactCorrelation) < 0.05)
+        #expect(abs(correlation - Seed002.exactCorrelation) < 0.03)
     }
 }
