@@ -437,13 +437,28 @@ typedef uint64_t svi_model;
  * value reports failure (SVI_E_CALLBACK_FAILED). Called once per SVI step
  * with all particles at once (unless the ELBO's vectorize_particles is 0).
  * The points are the latent values, each block mapped onto its constraint
- * (see svi_latent_block): `dim` is the model's constrained dimension, and
- * the gradient is with respect to those values.
+ * (see svi_latent_block) and the parameter blocks' values at their places:
+ * `dim` is the model's constrained dimension plus the parameter blocks'
+ * sizes, and the gradient is with respect to all those values.
  */
 typedef int (*svi_log_density_fn)(void *user_data, size_t num_points,
                                   size_t dim, const double *points,
                                   double *out_log_density,
                                   double *out_gradient);
+
+/** What a block of a callback model is: a latent variable the guide draws
+ *  (SVI_BLOCK_LATENT, the default) or a learnable model parameter
+ *  (SVI_BLOCK_PARAMETER, NumPyro's param in a model): a point estimate that
+ *  SVI optimizes jointly with the guide's parameters. A parameter block's
+ *  values appear in every point the callback sees, at the block's place in
+ *  the list, the same in every point; the callback's gradient with respect to
+ *  them is what moves them. It starts at the constrained value of zero
+ *  unconstrained coordinates (0 for real, 1 for positive, the midpoint of an
+ *  interval), adds no log-determinant, needs has_gradient, and is read and
+ *  saved as an SVI parameter of its block's name. */
+typedef int32_t svi_block_kind;
+#define SVI_BLOCK_LATENT 0
+#define SVI_BLOCK_PARAMETER 1
 
 /** The support of a latent block (NumPyro's constraint of the same name). */
 typedef int32_t svi_constraint_kind;
@@ -475,7 +490,8 @@ typedef int32_t svi_constraint_kind;
  * SVI_CONSTRAINT_LOWER_CHOLESKY (n·n values, n(n+1)/2 coordinates) and
  * SVI_CONSTRAINT_CORR_CHOLESKY (n·n values, n(n-1)/2 coordinates):
  * svi_model_dim counts coordinates (the size of AutoNormal's loc and scale),
- * svi_model_constrained_dim counts values (the callback's `dim`).
+ * svi_model_constrained_dim counts values (the callback's `dim`, less any
+ * parameter blocks).
  */
 typedef struct svi_latent_block {
     const char *name;
@@ -489,6 +505,9 @@ typedef struct svi_latent_block {
     /** The finite upper bound of SVI_CONSTRAINT_INTERVAL (above lower_bound)
      *  and SVI_CONSTRAINT_LESS_THAN; ignored otherwise. */
     double upper_bound;
+    /** SVI_BLOCK_LATENT or SVI_BLOCK_PARAMETER. Read only when the options'
+     *  latent_block_size covers it; blocks of an earlier layout are latent. */
+    svi_block_kind kind;
 } svi_latent_block;
 
 /** Options of a callback model. */
@@ -505,17 +524,25 @@ typedef struct svi_callback_model_options {
      *  score-function estimator with a leave-one-out baseline across
      *  particles (at least 2 particles, see svi_elbo_new_trace). */
     int32_t has_gradient;
+    /** sizeof(svi_latent_block) as the caller compiled it, which the init
+     *  function fills in: the layout of the blocks at `latents`. Accepted are
+     *  the current size and that of the layout before `kind`; options whose
+     *  struct_size predates this field have blocks of the layout before
+     *  `kind`. */
+    size_t latent_block_size;
 } svi_callback_model_options;
 
-/** Fills `opts` with defaults (no latents, no callback, has_gradient 1).
- *  `struct_size` is sizeof(svi_callback_model_options) as the caller compiled
- *  it; the size of the earlier layout without has_gradient is accepted too
- *  (its latent blocks then have the earlier layout as well). */
+/** Fills `opts` with defaults (no latents, no callback, has_gradient 1,
+ *  latent_block_size sizeof(svi_latent_block)). `struct_size` is
+ *  sizeof(svi_callback_model_options) as the caller compiled it; the sizes
+ *  of the earlier layouts (without latent_block_size, or also without
+ *  has_gradient, whose latent blocks then have no bounds) are accepted too. */
 svi_status svi_callback_model_options_init(svi_callback_model_options *opts,
                                            uint32_t struct_size);
 
-/** Makes a model from a batched log-density callback. The latent blocks and
- *  their names are copied. The callback and user_data must stay valid until
+/** Makes a model from a batched log-density callback. The blocks and
+ *  their names are copied; at least one must be latent, and a parameter
+ *  block needs has_gradient (SVI_E_INVALID_ARGUMENT otherwise). The callback and user_data must stay valid until
  *  the model and everything using it is freed; the callback runs on the thread
  *  that calls svi_svi_step or svi_svi_run, once per step. */
 svi_status svi_model_new_callback(svi_model *out,
@@ -765,8 +792,8 @@ svi_status svi_guide_latent_shape(svi_guide guide, const char *site,
  * initialized with key 0 if it never was; its guide must have the same
  * parameters as `guide` (normally it is that guide) — or else `params`:
  * num_params named constrained values, every parameter of the guide shaped as
- * svi_svi_get_param and svi_svi_param_shape give it (extra names are
- * SVI_E_INVALID_ARGUMENT). `site` names a latent site.
+ * svi_svi_get_param and svi_svi_param_shape give it (names other than the
+ * guide's and its model's parameters are SVI_E_INVALID_ARGUMENT). `site` names a latent site.
  */
 
 /** Draws num_samples values of the approximate posterior, each latent site's
@@ -809,8 +836,9 @@ svi_status svi_guide_laplace_posterior(svi_guide guide, svi_svi svi,
                                        size_t loc_len, double *out_covariance,
                                        size_t covariance_len);
 
-/** Writes the shape of the SVI's guide parameter `name` (auto_scale_tril is
- *  D x D), as svi_dist_batch_shape writes shapes. */
+/** Writes the shape of the SVI's parameter `name`, the guide's or the
+ *  model's (auto_scale_tril is D x D), as svi_dist_batch_shape writes
+ *  shapes. */
 svi_status svi_svi_param_shape(svi_svi svi, const char *name,
                                size_t *out_shape, size_t capacity,
                                size_t *out_ndim);
@@ -1067,7 +1095,8 @@ svi_status svi_svi_run(svi_svi svi, svi_key key, size_t num_steps,
 /** Writes the number of steps taken since initialization. */
 svi_status svi_svi_num_steps(svi_svi svi, size_t *out_steps);
 
-/** Writes the number of named parameters of the guide. */
+/** Writes the number of named parameters: the guide's, then the model's
+ *  parameter blocks (see svi_block_kind), optimized together. */
 svi_status svi_svi_num_params(svi_svi svi, size_t *out_count);
 
 /** Writes the name of parameter `index` (static until the SVI is freed). */
@@ -1184,8 +1213,9 @@ svi_status svi_predictive_options_init(svi_predictive_options *opts,
 /**
  * Posterior predictive draws (NumPyro's Predictive with a guide): draws
  * opts->num_samples points from `guide` with the parameters `params` (each
- * by name with its constrained value, as svi_svi_get_param writes them;
- * shapes are ignored, the values are read in row-major order), and writes
+ * by name with its constrained value, as svi_svi_get_param writes them,
+ * including the model's parameter blocks if it has any; shapes are ignored,
+ * the values are read in row-major order), and writes
  * their constrained latent values to out_latents (num_samples × the model's
  * constrained dimension; out_latents_len must equal that). When opts->predict
  * is set, it is called once with those values and its num_samples ×
@@ -1385,6 +1415,42 @@ svi_status svi_vae_sample(svi_vae vae, size_t num_samples, svi_key key,
 svi_status svi_make_moons(size_t num_samples, double noise, svi_key key,
                           double *out_points, size_t out_len,
                           int32_t *out_labels);
+
+/* ------------------------------------------------------------------------ */
+/* Runs with options                                                         */
+/* ------------------------------------------------------------------------ */
+
+/** Options of svi_svi_run_with_options. */
+typedef struct svi_run_options {
+    uint32_t struct_size;
+    /** Optional (default NULL): called after each step, as by svi_svi_run,
+     *  with the step count after it (unchanged by a skipped step). */
+    svi_progress_fn progress;
+    void *progress_user_data;
+    /** Non-zero to skip bad steps (default 0): a step whose callback fails or
+     *  whose loss or gradient is not finite leaves the parameters, optimizer
+     *  state and step count as they were (only the random key moves on, as
+     *  svi_svi_stable_step), its loss (NaN for a failed callback) is written
+     *  and the run goes on. With 0 such a step ends the run with
+     *  SVI_E_CALLBACK_FAILED or SVI_E_NUMERICAL, the state that of the step
+     *  before. */
+    int32_t stable;
+} svi_run_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_run_options_init(svi_run_options *opts, uint32_t struct_size);
+
+/**
+ * As svi_svi_run, with options (`opts` may be NULL for the defaults): makes
+ * `num_steps` attempts at a step, writing each attempt's loss to
+ * out_losses (when not NULL) and the number written to *out_num_losses. In
+ * stable mode a skipped step counts as an attempt, so svi_svi_num_steps may
+ * be below *out_num_losses; otherwise they agree, as for svi_svi_run.
+ */
+svi_status svi_svi_run_with_options(svi_svi svi, svi_key key,
+                                    size_t num_steps, double *out_losses,
+                                    size_t *out_num_losses,
+                                    const svi_run_options *opts);
 
 #ifdef __cplusplus
 }

@@ -75,32 +75,44 @@ extension Guide {
     /// Each block's constrained value, mapping the whole block by its
     /// constraint (NaN where the map fails).
     public func constrainedParameters(_ parameters: [Double]) -> [(name: String, value: [Double])] {
-        var offset = 0
-        return parameterBlocks.map { block in
-            defer { offset += block.size }
-            let value = try? block.constrained(Array(parameters[offset ..< offset + block.size]))
-            return (block.name, value?.scalars ?? [Double](repeating: .nan, count: block.shape.reduce(1, *)))
-        }
+        constrainedValues(of: parameterBlocks, parameters)
     }
 
     /// The flat unconstrained vector of constrained parameter values given by
-    /// name (as `constrainedParameters` or `SVI.parameters` give them). Throws
-    /// when a block is missing, has the wrong number of elements, or lies
-    /// outside (or on the boundary of) its constraint.
+    /// name (as `constrainedParameters` or `SVI.parameters` give them; other
+    /// names are ignored). Throws when a block is missing, has the wrong number
+    /// of elements, or lies outside (or on the boundary of) its constraint.
     public func unconstrainedParameters(_ values: [String: [Double]]) throws -> [Double] {
-        try parameterBlocks.flatMap { block -> [Double] in
-            guard let value = values[block.name] else {
-                throw SVIError.invalidArgument("no value for the guide parameter '\(block.name)'")
-            }
-            guard value.count == block.shape.reduce(1, *) else {
-                throw SVIError.shapeMismatch(
-                    "the guide parameter '\(block.name)' has \(value.count) elements; expected shape \(block.shape)")
-            }
-            let u = try block.constraint.transform().inverse(Tensor(shape: block.shape, scalars: value)).scalars
-            guard u.count == block.size, u.allSatisfy(\.isFinite) else {
-                throw SVIError.invalidArgument("the guide parameter '\(block.name)' is outside its constraint")
-            }
-            return u
+        try unconstrainedValues(of: parameterBlocks, values, owner: "guide")
+    }
+}
+
+/// Each block's constrained value from the flat unconstrained `parameters`
+/// (the blocks' coordinates one after another), NaN where the map fails.
+func constrainedValues(of blocks: [ParameterBlock], _ parameters: [Double]) -> [(name: String, value: [Double])] {
+    var offset = 0
+    return blocks.map { block in
+        defer { offset += block.size }
+        let value = try? block.constrained(Array(parameters[offset ..< offset + block.size]))
+        return (block.name, value?.scalars ?? [Double](repeating: .nan, count: block.shape.reduce(1, *)))
+    }
+}
+
+/// The flat unconstrained vector of the blocks' constrained values in
+/// `values` (by name); `owner` ("guide", "model") names them in errors.
+func unconstrainedValues(of blocks: [ParameterBlock], _ values: [String: [Double]], owner: String) throws -> [Double] {
+    try blocks.flatMap { block -> [Double] in
+        guard let value = values[block.name] else {
+            throw SVIError.invalidArgument("no value for the \(owner) parameter '\(block.name)'")
         }
+        guard value.count == block.shape.reduce(1, *) else {
+            throw SVIError.shapeMismatch(
+                "the \(owner) parameter '\(block.name)' has \(value.count) elements; expected shape \(block.shape)")
+        }
+        let u = try block.constraint.transform().inverse(Tensor(shape: block.shape, scalars: value)).scalars
+        guard u.count == block.size, u.allSatisfy(\.isFinite) else {
+            throw SVIError.invalidArgument("the \(owner) parameter '\(block.name)' is outside its constraint")
+        }
+        return u
     }
 }

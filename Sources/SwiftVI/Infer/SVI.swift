@@ -1,7 +1,8 @@
 /// Everything that changes during a fit, as a plain value: pass it back to
 /// continue, keep a copy to restore.
 public struct SVIState: Equatable, Sendable {
-    /// The guide's flat unconstrained parameters.
+    /// The flat unconstrained parameters: the guide's, then the model's
+    /// (see `SVI.parameterBlocks`).
     public var parameters: [Double]
     public var optimizerState: OptimizerState
     /// The key the next step splits.
@@ -12,7 +13,7 @@ public struct SVIState: Equatable, Sendable {
 
 /// What `SVI.run` returns.
 public struct SVIRunResult {
-    /// Each guide parameter's constrained value, by name.
+    /// Each parameter's constrained value, by name: the guide's and the model's.
     public let params: [String: [Double]]
     /// The loss of every step, in order.
     public let losses: [Double]
@@ -22,16 +23,27 @@ public struct SVIRunResult {
 
 /// Stochastic variational inference: fits a guide to a model by following
 /// stochastic gradients of an ELBO with an optimizer.
+///
+/// A model with learnable parameters of its own (`LogDensityModel.parameterBlocks`,
+/// such as a program's `param` sites) has them optimized jointly with the
+/// guide's: the state's flat vector holds the guide's parameters followed by
+/// the model's, and each step evaluates the loss of the model bound to its
+/// part (`withParameters`), so the gradient reaches both.
 public struct SVI {
     public let model: any LogDensityModel
     public let guide: any Guide
     public let optimizer: any Optimizer
     public let loss: any ELBO
 
-    /// Throws when the guide does not draw as many coordinates as the model has.
+    /// Throws when the guide does not draw as many coordinates as the model
+    /// has, or a model parameter has the name of a guide parameter.
     public init(model: any LogDensityModel, guide: any Guide, optimizer: any Optimizer, loss: any ELBO) throws {
         guard guide.dimension == model.dimension else {
             throw SVIError.shapeMismatch("the guide draws \(guide.dimension) coordinates; the model has \(model.dimension)")
+        }
+        let guideNames = Set(guide.parameterBlocks.map(\.name))
+        if let clash = model.parameterBlocks.first(where: { guideNames.contains($0.name) }) {
+            throw SVIError.invalidArgument("the model parameter '\(clash.name)' has the name of a guide parameter")
         }
         self.model = model
         self.guide = guide
@@ -43,7 +55,7 @@ public struct SVI {
     /// initialization fails.
     public func initialize(key: PRNGKey) throws -> SVIState {
         let keys = key.split(2)
-        let parameters = try guide.initialParameters(key: keys[1])
+        let parameters = try guide.initialParameters(key: keys[1]) + model.initialParameters
         return SVIState(parameters: parameters,
                         optimizerState: optimizer.initialState(parameterCount: parameters.count),
                         key: keys[0])
@@ -54,7 +66,7 @@ public struct SVI {
     public func evaluate(_ state: SVIState) throws -> Double {
         let keys = state.key.split(2)
         do {
-            let value = try loss.loss(model: model, guide: guide, parameters: Tensor(state.parameters), key: keys[1])
+            let value = try objective(Tensor(state.parameters), key: keys[1])
             return value.scalars[0]
         } catch let error as SVIError {
             throw error.prefixed("evaluating at step \(state.step): ")
@@ -92,7 +104,7 @@ public struct SVI {
         let parameters = tape.variable(Tensor(state.parameters))
         let value: Tensor
         do {
-            value = try loss.loss(model: model, guide: guide, parameters: parameters, key: keys[1])
+            value = try objective(parameters, key: keys[1])
         } catch let error as SVIError {
             throw error.prefixed("step \(state.step + 1): ")
         }
@@ -132,30 +144,78 @@ public struct SVI {
     }
 
     /// Takes up to `numSteps` steps from `state`, appending each loss to
-    /// `losses`. `progress`, called after each step with its number and loss,
-    /// returns false to stop (`SVIError.stopped`). With `earlyStopping`, the
-    /// run ends without error once its rule is met, and returns true. On any
-    /// error, `state` and `losses` hold the last good step.
+    /// `losses`. `progress`, called after each step with the step count and
+    /// the loss, returns false to stop (`SVIError.stopped`). With
+    /// `earlyStopping`, the run ends without error once its rule is met, and
+    /// returns true. On any error, `state` and `losses` hold the last good step.
+    ///
+    /// Without `stable`, a step whose callback fails (`callbackFailed`) or
+    /// whose loss or gradient is not finite (`numerical`) ends the run with
+    /// that error. With `stable`, such a step is skipped as by `stableUpdate`
+    /// — parameters, optimizer state and step count stay, only the key moves
+    /// on — its loss (NaN for a failed callback) is still appended, and the
+    /// run goes on; `numSteps` counts the attempts.
     @discardableResult
     public func run(_ state: inout SVIState, numSteps: Int, losses: inout [Double],
-                    earlyStopping: EarlyStopping? = nil, progress: ((Int, Double) -> Bool)? = nil) throws -> Bool {
+                    earlyStopping: EarlyStopping? = nil, stable: Bool = false,
+                    progress: ((Int, Double) -> Bool)? = nil) throws -> Bool {
         var stopping = earlyStopping
-        return try runSteps(&state, numSteps: numSteps, losses: &losses, progress: progress, update: update) {
-            stopping?.shouldStop(after: $0) == true
+        var accepted = true
+        return try runSteps(&state, numSteps: numSteps, losses: &losses, progress: progress, update: { current in
+            guard stable else { return try update(current) }
+            let step = try skippingUpdate(current)
+            accepted = step.accepted
+            return (step.state, step.loss)
+        }) { accepted && stopping?.shouldStop(after: $0) == true }
+    }
+
+    /// `stableUpdate`, also refusing a step whose model or guide throws
+    /// `callbackFailed` or `numerical` (its loss then NaN).
+    private func skippingUpdate(_ state: SVIState) throws -> (state: SVIState, loss: Double, accepted: Bool) {
+        do {
+            return try stableUpdate(state)
+        } catch SVIError.callbackFailed, SVIError.numerical {
+            var next = state
+            next.key = state.key.split(2)[0]
+            return (next, .nan, false)
         }
     }
 
-    /// Initializes with `key` and takes up to `numSteps` steps.
-    public func run(key: PRNGKey, numSteps: Int, earlyStopping: EarlyStopping? = nil,
+    /// Initializes with `key` and takes up to `numSteps` steps (see above).
+    public func run(key: PRNGKey, numSteps: Int, earlyStopping: EarlyStopping? = nil, stable: Bool = false,
                     progress: ((Int, Double) -> Bool)? = nil) throws -> SVIRunResult {
         var state = try initialize(key: key)
         var losses: [Double] = []
-        try run(&state, numSteps: numSteps, losses: &losses, earlyStopping: earlyStopping, progress: progress)
+        try run(&state, numSteps: numSteps, losses: &losses, earlyStopping: earlyStopping, stable: stable,
+                progress: progress)
         return SVIRunResult(params: parameters(state), losses: losses, state: state)
     }
 
-    /// Each guide parameter's constrained value, by name.
-    public func parameters(_ state: SVIState) -> [String: [Double]] {
-        Dictionary(uniqueKeysWithValues: guide.constrainedParameters(state.parameters).map { ($0.name, $0.value) })
+    /// The guide's parameter blocks followed by the model's: the layout of
+    /// `SVIState.parameters`.
+    public var parameterBlocks: [ParameterBlock] { guide.parameterBlocks + model.parameterBlocks }
+
+    /// The number of the guide's coordinates at the front of the flat vector.
+    private var guideParameterCount: Int { guide.parameterBlocks.reduce(0) { $0 + $1.size } }
+
+    /// The loss at the flat `parameters` (the guide's, then the model's).
+    private func objective(_ parameters: Tensor, key: PRNGKey) throws -> Tensor {
+        guard model.parameterCount > 0 else {
+            return try loss.loss(model: model, guide: guide, parameters: parameters, key: key)
+        }
+        let g = guideParameterCount, total = parameters.count
+        return try loss.loss(model: model.withParameters(parameters.gathering(Array(g ..< total), shape: [total - g])),
+                             guide: guide, parameters: parameters.gathering(Array(0 ..< g), shape: [g]), key: key)
     }
+
+    /// Each parameter's constrained value, by name: the guide's and the model's.
+    public func parameters(_ state: SVIState) -> [String: [Double]] {
+        let g = guideParameterCount
+        let named = guide.constrainedParameters(Array(state.parameters[..<g]))
+            + model.constrainedParameters(Array(state.parameters[g...]))
+        return Dictionary(uniqueKeysWithValues: named.map { ($0.name, $0.value) })
+    }
+
+    /// The guide's part of `state`'s flat parameters.
+    public func guideParameters(_ state: SVIState) -> [Double] { Array(state.parameters[..<guideParameterCount]) }
 }

@@ -76,11 +76,11 @@ extension SVIState {
 
 extension SVI {
     /// The state saved in `bytes` (see `SVIState.serialized()`), checked to fit
-    /// this SVI: as many parameters as the guide has, and the slots of this
-    /// optimizer. Throws `SVIError.invalidArgument` otherwise.
+    /// this SVI: as many parameters as the guide and model have, and the slots
+    /// of this optimizer. Throws `SVIError.invalidArgument` otherwise.
     public func restore(_ bytes: [UInt8]) throws -> SVIState {
         let state = try SVIState(serialized: bytes)
-        let count = guide.parameterBlocks.reduce(0) { $0 + $1.size }
+        let count = parameterBlocks.reduce(0) { $0 + $1.size }
         let expected = optimizer.initialState(parameterCount: count).slots.map(\.count)
         guard state.parameters.count == count, state.optimizerState.slots.map(\.count) == expected else {
             throw SVIError.invalidArgument(
