@@ -1,8 +1,8 @@
 import CSwiftVI
 import SwiftVI
 
-/// The model, the guide and its constrained parameters by name that
-/// svi_predictive and the evidence estimates take.
+/// The model, the guide and the constrained parameters by name (the guide's
+/// and the model's own) that svi_predictive and the evidence estimates take.
 private func fittedParts(_ model: svi_model, _ guide: svi_guide, _ params: UnsafePointer<svi_named_array>?,
                          _ count: Int) throws -> (model: any LogDensityModel, guide: any Guide, params: [String: [Double]]) {
     let n = try Marshal.count(count, "num_params")
@@ -16,9 +16,10 @@ private func fittedParts(_ model: svi_model, _ guide: svi_guide, _ params: Unsaf
     }
     let parts = (model: try Registry.lookup(model, .model, as: (any LogDensityModel).self),
                  guide: try Registry.lookup(guide, .guide, as: (any Guide).self))
-    let known = Set(parts.guide.parameterBlocks.map(\.name))
+    let known = Set((parts.guide.parameterBlocks + parts.model.parameterBlocks).map(\.name))
     if let unknown = named.keys.sorted().first(where: { !known.contains($0) }) {
-        throw ABIFailure.invalid("the guide has no parameter named '\(unknown)'; known: \(known.sorted().joined(separator: ", "))")
+        throw ABIFailure.invalid(
+            "neither the guide nor the model has a parameter named '\(unknown)'; known: \(known.sorted().joined(separator: ", "))")
     }
     return (parts.model, parts.guide, named)
 }

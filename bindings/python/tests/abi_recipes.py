@@ -250,11 +250,13 @@ RECIPES = {
     "svi_model_new_callback": [
         Recipe(lambda c: [OUT(), c.callback_model_options()], name="real block",
                expect={"opts.has_gradient=-1": OK, "opts.latents[0].lower_bound=*": OK,
-                       "opts.latents[0].upper_bound=*": OK, "opts.latents[0].constraint=-1": E_INVALID}),
+                       "opts.latents[0].upper_bound=*": OK, "opts.latents[0].constraint=-1": E_INVALID,
+                       "opts.latents[0].kind=-1": E_INVALID}),
         Recipe(lambda c: [OUT(), c.callback_model_options(constraint=_capi.SVI_CONSTRAINT_INTERVAL,
                                                           lower_bound=-1.0, upper_bound=2.0)],
                name="interval block",
                expect={"opts.has_gradient=-1": OK, "opts.latents[0].constraint=-1": E_INVALID,
+                       "opts.latents[0].kind=-1": E_INVALID,
                        # -1 is the lower bound already; an upper bound of -1 is not above it.
                        "opts.latents[0].lower_bound=-1": OK}),
     ],
@@ -350,6 +352,18 @@ RECIPES = {
         Recipe(lambda c: [c.callback_svi, c.key(), 5, OUT(5), None, None], name="callback model",
                expect={"out_losses=NULL": OK, "num_steps=0": OK, **CALLBACK_EXPECT},
                writes_on_failure={"out_losses"}),
+    ],
+    "svi_run_options_init": option_init("svi_run_options"),
+    "svi_svi_run_with_options": [
+        Recipe(lambda c: [c.svi, c.key(), 5, OUT(5), OUT(), c.options("svi_run_options")], name="distribution model",
+               # out_losses and opts are optional; no steps is a valid run; any non-zero stable means stable.
+               expect={"out_losses=NULL": OK, "opts=NULL": OK, "num_steps=0": OK, "opts.stable=-1": OK},
+               writes_on_failure={"out_losses", "out_num_losses"}),
+        Recipe(lambda c: [c.callback_svi, c.key(), 5, OUT(5), OUT(), c.options("svi_run_options")],
+               name="callback model",
+               expect={"out_losses=NULL": OK, "opts=NULL": OK, "num_steps=0": OK, "opts.stable=-1": OK,
+                       **CALLBACK_EXPECT},
+               writes_on_failure={"out_losses", "out_num_losses"}),
     ],
     "svi_svi_num_steps": Recipe(lambda c: [c.svi, OUT()]),
     "svi_svi_num_params": Recipe(lambda c: [c.svi, OUT()]),
