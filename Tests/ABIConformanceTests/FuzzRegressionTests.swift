@@ -30,6 +30,16 @@ struct FuzzRegressionTests {
         #expect(estimate.allSatisfy(\.isFinite) && error.allSatisfy(\.isFinite))
     }
 
+    @Test("a LowerCholeskyAffine whose loc has no elements along the vector dimension is a shape mismatch")
+    func lowerCholeskyAffineEmptyLoc() throws {
+        var transform = sentinelHandle
+        let status = withNamedArrays([Parameter("loc", [], shape: [1, 0]), Parameter("scale_tril", [0.9], shape: [1, 1])]) {
+            svi_transform_new(&transform, "LowerCholeskyAffine", $0, $1)
+        }
+        expectFailure(status, SVI_E_SHAPE_MISMATCH, "svi_transform_new")
+        #expect(transform == sentinelHandle)
+    }
+
     @Test("a step whose optimizer state would overflow is refused, so every kept state saves and restores")
     func optimizerStateOverflow() throws {
         // A very narrow target: the loss (about 1e110) and gradient (about 1e155)

@@ -950,16 +950,14 @@ def run_function(lib, header, function, recipe):
             args = list(recipe.build(context))
             if len(args) != len(types):
                 return [f"the recipe gives {len(args)} arguments; the header declares {len(types)}"], context
-            behaviour = None
             twice = False
             if mutation is not None:
-                if mutation.index is None:
+                if mutation.index is None:  # the callback model's behaviour
                     context.model_behaviour = mutation.change
                 elif mutation.change == "twice":
                     twice = True
-                elif isinstance(mutation.change, str):
-                    behaviour = mutation.change
-                    args[mutation.index].behaviour = behaviour
+                elif isinstance(mutation.change, str):  # a callback argument's behaviour
+                    args[mutation.index].behaviour = mutation.change
                 else:
                     before = args[mutation.index]
                     args[mutation.index] = mutation.change(context, before)
