@@ -403,7 +403,7 @@ static void fit(fuzz_input *in) {
     t.nan_at = take_below(in, 8);
     t.nan_gradient = take_byte(in) & 1;
     svi_latent_block block = {"z", 1 + take_below(in, 4), (svi_constraint_kind)take_below(in, 10), take_double(in),
-                              take_double(in)};
+                              take_double(in), SVI_BLOCK_LATENT};
     svi_callback_model_options model_opts;
     svi_callback_model_options_init(&model_opts, sizeof model_opts);
     model_opts.latents = &block;
