@@ -40,6 +40,24 @@ struct FuzzRegressionTests {
         #expect(transform == sentinelHandle)
     }
 
+    @Test("moments of an Identity transform of a base with event dimensions are not implemented, not a trap")
+    func transformedMomentsOfAMultivariateBase() throws {
+        let halfNormal = try makeDistribution("HalfNormal", [Parameter("scale", [1, 2, 3, 4, 5, 6], shape: [3, 2])])
+        var independent: svi_dist = 0, identity: svi_transform = 0, transformed: svi_dist = 0
+        try ok(svi_independent_new(&independent, halfNormal, 1), "svi_independent_new")
+        try ok(svi_transform_new(&identity, "Identity", nil, 0), "svi_transform_new")
+        try ok(svi_transformed_distribution_new(&transformed, independent, identity), "svi_transformed_distribution_new")
+        defer {
+            [halfNormal, independent, transformed].forEach { svi_dist_free($0) }
+            svi_transform_free(identity)
+        }
+        var out = [Double](repeating: sentinel, count: 6)
+        expectFailure(svi_dist_mean(transformed, &out, 6), SVI_E_NOT_IMPLEMENTED, "svi_dist_mean")
+        expectFailure(svi_dist_variance(transformed, &out, 6), SVI_E_NOT_IMPLEMENTED, "svi_dist_variance")
+        expectFailure(svi_dist_entropy(transformed, &out, 3), SVI_E_NOT_IMPLEMENTED, "svi_dist_entropy")
+        #expect(bits(out) == bits([Double](repeating: sentinel, count: 6)))
+    }
+
     @Test("a step whose optimizer state would overflow is refused, so every kept state saves and restores")
     func optimizerStateOverflow() throws {
         // A very narrow target: the loss (about 1e110) and gradient (about 1e155)
