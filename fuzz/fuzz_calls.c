@@ -405,6 +405,8 @@ static void fit(fuzz_input *in) {
     t.nan_gradient = take_byte(in) & 1;
     svi_latent_block block = {"z", 1 + take_below(in, 4), (svi_constraint_kind)take_below(in, 10), take_double(in),
                               take_double(in)};
+    TRACE("fit: block of %zu, constraint %d, bounds %.17g %.17g\n", block.size, (int)block.constraint, block.lower_bound,
+          block.upper_bound);
     svi_callback_model_options model_opts;
     svi_callback_model_options_init(&model_opts, sizeof model_opts);
     model_opts.latents = &block;
