@@ -96,6 +96,15 @@ struct FuzzRegressionTests {
         }
     }
 
+    @Test("a Dirichlet's log-density off the simplex is -inf, also at a coordinate 0 whose term is +inf")
+    func dirichletOffTheSimplex() throws {
+        let dirichlet = try makeDistribution("Dirichlet", [Parameter("concentration", [0.9], shape: [1])])
+        defer { svi_dist_free(dirichlet) }
+        var out = [Double](repeating: sentinel, count: 3)
+        expectOK(withArray([0, 1, 0.5], shape: [3, 1]) { svi_dist_log_prob(dirichlet, $0, &out, 3) })
+        #expect(out == [-.infinity, 0, -.infinity])
+    }
+
     @Test("a step whose optimizer state would overflow is refused, so every kept state saves and restores")
     func optimizerStateOverflow() throws {
         // A very narrow target: the loss (about 1e110) and gradient (about 1e155)
