@@ -1070,7 +1070,10 @@ svi_status svi_svi_new(svi_svi *out, svi_model model, svi_guide guide,
 /** Frees an SVI. Freeing 0 is a no-op. */
 svi_status svi_svi_free(svi_svi svi);
 
-/** Initializes (or re-initializes) the parameters and optimizer state. */
+/** Initializes (or re-initializes) the parameters and optimizer state.
+ *  SVI_E_NUMERICAL, with the state left as it was, when the guide's initial
+ *  parameters are not usable (a non-finite value, or a positive one that is
+ *  0), as for bounds near the largest doubles. */
 svi_status svi_svi_init(svi_svi svi, svi_key key);
 
 /** Takes one optimization step and writes its loss (the negative ELBO

@@ -40,6 +40,71 @@ struct FuzzRegressionTests {
         #expect(transform == sentinelHandle)
     }
 
+    @Test("moments of an Identity transform of a base with event dimensions are not implemented, not a trap")
+    func transformedMomentsOfAMultivariateBase() throws {
+        let halfNormal = try makeDistribution("HalfNormal", [Parameter("scale", [1, 2, 3, 4, 5, 6], shape: [3, 2])])
+        var independent: svi_dist = 0, identity: svi_transform = 0, transformed: svi_dist = 0
+        try ok(svi_independent_new(&independent, halfNormal, 1), "svi_independent_new")
+        try ok(svi_transform_new(&identity, "Identity", nil, 0), "svi_transform_new")
+        try ok(svi_transformed_distribution_new(&transformed, independent, identity), "svi_transformed_distribution_new")
+        defer {
+            [halfNormal, independent, transformed].forEach { svi_dist_free($0) }
+            svi_transform_free(identity)
+        }
+        var out = [Double](repeating: sentinel, count: 6)
+        expectFailure(svi_dist_mean(transformed, &out, 6), SVI_E_NOT_IMPLEMENTED, "svi_dist_mean")
+        expectFailure(svi_dist_variance(transformed, &out, 6), SVI_E_NOT_IMPLEMENTED, "svi_dist_variance")
+        expectFailure(svi_dist_entropy(transformed, &out, 3), SVI_E_NOT_IMPLEMENTED, "svi_dist_entropy")
+        #expect(bits(out) == bits([Double](repeating: sentinel, count: 6)))
+    }
+
+    @Test("initial parameters the guide cannot use are SVI_E_NUMERICAL at initialization, not a state kept")
+    func unusableInitialParameters() throws {
+        // Above the largest double there is only +inf: AutoDelta's point starts there.
+        let target = GaussianTarget(mean: [0], sd: [1])
+        var options = svi_callback_model_options(), deltaOptions = svi_auto_delta_options()
+        svi_callback_model_options_init(&options, UInt32(MemoryLayout<svi_callback_model_options>.stride))
+        svi_auto_delta_options_init(&deltaOptions, UInt32(MemoryLayout<svi_auto_delta_options>.stride))
+        var model: svi_model = 0, guide: svi_guide = 0
+        try "z".withCString { name in
+            var block = svi_latent_block(name: name, size: 1, constraint: svi_constraint_kind(SVI_CONSTRAINT_GREATER_THAN),
+                                         lower_bound: .greatestFiniteMagnitude, upper_bound: 0)
+            try withUnsafePointer(to: &block) { b in
+                options.latents = b
+                options.num_latents = 1
+                options.log_density = GaussianTarget.logDensity
+                options.user_data = target.userData
+                try ok(svi_model_new_callback(&model, &options), "svi_model_new_callback")
+            }
+        }
+        defer { svi_model_free(model) }
+        try ok(svi_guide_new_auto_delta(&guide, model, &deltaOptions), "svi_guide_new_auto_delta")
+        defer { svi_guide_free(guide) }
+        var adamOptions = svi_adam_options(), traceOptions = svi_trace_elbo_options()
+        svi_adam_options_init(&adamOptions, UInt32(MemoryLayout<svi_adam_options>.stride))
+        svi_trace_elbo_options_init(&traceOptions, UInt32(MemoryLayout<svi_trace_elbo_options>.stride))
+        var optim: svi_optim = 0, elbo: svi_elbo = 0, svi: svi_svi = 0
+        try ok(svi_optim_new_adam(&optim, &adamOptions), "svi_optim_new_adam")
+        try ok(svi_elbo_new_trace(&elbo, &traceOptions), "svi_elbo_new_trace")
+        try ok(svi_svi_new(&svi, model, guide, optim, elbo), "svi_svi_new")
+        defer { svi_svi_free(svi); svi_elbo_free(elbo); svi_optim_free(optim) }
+        withExtendedLifetime(target) {
+            expectFailure(svi_svi_init(svi, key(1)), SVI_E_NUMERICAL, "svi_svi_init")
+            var losses = [Double](repeating: sentinel, count: 3)
+            expectFailure(svi_svi_run(svi, key(1), 3, &losses, nil, nil), SVI_E_NUMERICAL, "svi_svi_run")
+            #expect(bits(losses) == bits([Double](repeating: sentinel, count: 3)))
+        }
+    }
+
+    @Test("a Dirichlet's log-density off the simplex is -inf, also at a coordinate 0 whose term is +inf")
+    func dirichletOffTheSimplex() throws {
+        let dirichlet = try makeDistribution("Dirichlet", [Parameter("concentration", [0.9], shape: [1])])
+        defer { svi_dist_free(dirichlet) }
+        var out = [Double](repeating: sentinel, count: 3)
+        expectOK(withArray([0, 1, 0.5], shape: [3, 1]) { svi_dist_log_prob(dirichlet, $0, &out, 3) })
+        #expect(out == [-.infinity, 0, -.infinity])
+    }
+
     @Test("a step whose optimizer state would overflow is refused, so every kept state saves and restores")
     func optimizerStateOverflow() throws {
         // A very narrow target: the loss (about 1e110) and gradient (about 1e155)

@@ -52,10 +52,14 @@ public struct SVI {
     }
 
     /// The state before the first step. Throws when the guide's
-    /// initialization fails.
+    /// initialization fails, or gives parameters it cannot use (see
+    /// `parameterProblem`).
     public func initialize(key: PRNGKey) throws -> SVIState {
         let keys = key.split(2)
         let parameters = try guide.initialParameters(key: keys[1]) + model.initialParameters
+        if let problem = parameterProblem(parameters) {
+            throw SVIError.numerical("the initial parameters (guide and model) are unusable: \(problem)")
+        }
         return SVIState(parameters: parameters,
                         optimizerState: optimizer.initialState(parameterCount: parameters.count),
                         key: keys[0])
