@@ -67,7 +67,7 @@ func nelderMead(_ start: [Double], _ f: ([Double]) -> Double) -> [Double] {
 /// `steps` steps.
 func averagedFit(model: any LogDensityModel, guide: any Guide, loss: (any ELBO)? = nil, learningRate: Double = 0.02,
                  steps: Int = 3000, averaged: Int = 1000, seed: UInt64 = 7) throws -> [String: [Double]] {
-    let svi = try SVI(model: model, guide: guide, optimizer: Adam(learningRate: learningRate),
+    let svi = try SVI(model: model, guide: guide, optimizer: Adam(learningRate: .constant(learningRate)),
                       loss: loss ?? TraceELBO(numParticles: 8))
     var state = svi.initialize(key: PRNGKey(seed: seed))
     var sums: [String: [Double]] = [:]

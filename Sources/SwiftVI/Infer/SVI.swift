@@ -51,9 +51,10 @@ public struct SVI {
     /// The loss at `state`'s parameters without taking a step: the loss the
     /// next `update(state)` would report, as it uses the same random key.
     public func evaluate(_ state: SVIState) throws -> Double {
-        let keys = state.key.split(2)
+        let lossKey = state.key.splitPair().1
         do {
-            let value = try loss.loss(model: model, guide: guide, parameters: Tensor(state.parameters), key: keys[1])
+            if let direct = directStep() { return try direct.lossAndGradient(parameters: state.parameters, key: lossKey) }
+            let value = try loss.loss(model: model, guide: guide, parameters: Tensor(state.parameters), key: lossKey)
             return value.scalars[0]
         } catch let error as SVIError {
             throw error.prefixed("evaluating at step \(state.step): ")
@@ -66,7 +67,7 @@ public struct SVI {
     public func update(_ state: SVIState) throws -> (state: SVIState, loss: Double) {
         let attempt = try step(state)
         if let problem = attempt.problem {
-            throw SVIError.numerical("step \(state.step + 1): \(problem); the state is left as it was before the step")
+            throw refusal(problem, step: state.step + 1)
         }
         return (attempt.state, attempt.loss)
     }
@@ -84,25 +85,49 @@ public struct SVI {
     /// The state after one step and its loss; when the loss or gradient is not
     /// finite, the state with only its key advanced, the loss, and what was wrong.
     private func step(_ state: SVIState) throws -> (state: SVIState, loss: Double, problem: String?) {
-        let keys = state.key.split(2)
         var next = state
-        next.key = keys[0]
-        let tape = Tape()
-        let parameters = tape.variable(Tensor(state.parameters))
-        let value: Tensor
+        let (loss, problem) = try advance(&next, direct: directStep())
+        if problem != nil { next.key = state.key.splitPair().0 }
+        return (next, loss, problem)
+    }
+
+    /// Takes one step in place and returns its loss; when the loss or gradient
+    /// is not finite, leaves `state` as it was and also returns what was wrong.
+    /// With `direct` the loss and gradient are formed by hand (no tape).
+    private func advance(_ state: inout SVIState, direct: DirectELBOStep?) throws -> (loss: Double, problem: String?) {
+        let (nextKey, lossKey) = state.key.splitPair()
+        let lossValue: Double, gradient: [Double]
         do {
-            value = try loss.loss(model: model, guide: guide, parameters: parameters, key: keys[1])
+            if let direct {
+                lossValue = try direct.lossAndGradient(parameters: state.parameters, key: lossKey)
+                gradient = direct.gradient
+            } else {
+                let tape = Tape()
+                let parameters = tape.variable(Tensor(state.parameters))
+                let value = try loss.loss(model: model, guide: guide, parameters: parameters, key: lossKey)
+                lossValue = value.scalars[0]
+                gradient = lossValue.isFinite ? tape.gradient(of: value, wrt: [parameters])[0].scalars : []
+            }
         } catch let error as SVIError {
             throw error.prefixed("step \(state.step + 1): ")
         }
-        let lossValue = value.scalars[0]
-        guard lossValue.isFinite else { return (next, lossValue, "the loss is \(lossValue)") }
-        let gradient = tape.gradient(of: value, wrt: [parameters])[0].scalars
+        guard lossValue.isFinite else { return (lossValue, "the loss is \(lossValue)") }
         if let i = gradient.firstIndex(where: { !$0.isFinite }) {
-            return (next, lossValue, "gradient entry \(i) is \(gradient[i])")
+            return (lossValue, "gradient entry \(i) is \(gradient[i])")
         }
-        optimizer.update(&next.parameters, gradient: gradient, state: &next.optimizerState)
-        return (next, lossValue, nil)
+        state.key = nextKey
+        optimizer.update(&state.parameters, gradient: gradient, state: &state.optimizerState)
+        return (lossValue, nil)
+    }
+
+    /// The error of a step refused for `problem`.
+    private func refusal(_ problem: String, step: Int) -> SVIError {
+        SVIError.numerical("step \(step): \(problem); the state is left as it was before the step")
+    }
+
+    /// The hand-formed Trace_ELBO step when the model, guide and loss allow it.
+    private func directStep() -> DirectELBOStep? {
+        DirectELBOStep(model: model, guide: guide, loss: loss, parameterCount: guide.parameterBlocks.reduce(0) { $0 + $1.size })
     }
 
     /// Takes up to `numSteps` steps from `state`, appending each loss to
@@ -114,9 +139,12 @@ public struct SVI {
     public func run(_ state: inout SVIState, numSteps: Int, losses: inout [Double],
                     earlyStopping: EarlyStopping? = nil, progress: ((Int, Double) -> Bool)? = nil) throws -> Bool {
         var stopping = earlyStopping
+        let direct = directStep()
         for _ in 0..<numSteps {
-            let (next, value) = try update(state)
-            state = next
+            let (value, problem) = try advance(&state, direct: direct)
+            if let problem {
+                throw refusal(problem, step: state.step + 1)
+            }
             losses.append(value)
             if let progress, !progress(state.step, value) {
                 throw SVIError.stopped("stopped by the progress callback after step \(state.step)")
