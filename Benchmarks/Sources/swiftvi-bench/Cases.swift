@@ -56,7 +56,7 @@ func programModel(_ benchCase: BenchCase, _ data: Dataset) throws -> ProgramMode
         return try ProgramModel { ctx in
             let w = try ctx.sample("w", Normal(loc: 0, scale: 10))
             let b = try ctx.sample("b", Normal(loc: 0, scale: 10))
-            let s = try ctx.sample("s", HalfCauchy(scale: 10))
+            let s = try ctx.sample("sigma", HalfCauchy(scale: 10))
             try ctx.plate("data", size: n) { _ in
                 _ = try ctx.sample("y", Normal(loc: w * xs + b, scale: s), obs: y)
             }
