@@ -4,6 +4,7 @@ import SwiftVI
 /// swiftvi-bench — times SwiftVI on the benchmark cases.
 ///
 ///   swiftvi-bench generate [--data DIR]       writes the data files
+///   swiftvi-bench stream                      times one read of the 100,000 × 50 features (the streaming bound)
 ///   swiftvi-bench cases                       prints each case's settings as a JSON line
 ///   swiftvi-bench run CASE [--api API] [--data DIR]
 ///                                             runs one case, prints its result as a JSON line
@@ -30,14 +31,13 @@ func runCase(_ name: String, api: String) throws -> CaseResult {
                       loss: TraceELBO(numParticles: benchCase.particles))
     // The generic path is slow on the large cases: time fewer steps there.
     let steps = api == "program" && data.rows * data.columns > 100_000 ? max(benchCase.steps / 20, 5) : benchCase.steps
-    let (microseconds, loss, allocations) = try time(svi, steps: steps, repeats: benchCase.repeats)
-    return CaseResult(name: name, api: api, microsecondsPerStep: microseconds, finalLoss: loss,
+    let (microseconds, cpu, loss, allocations) = try time(svi, steps: steps, repeats: benchCase.repeats)
+    return CaseResult(name: name, api: api, microsecondsPerStep: microseconds, cpuMicrosecondsPerStep: cpu, finalLoss: loss,
                       peakResidentMegabytes: peakResidentMegabytes(), allocationsPerStep: allocations, steps: steps)
 }
 
 func runAll() throws {
     var lines: [String] = []
-    print("case                         api      µs/step     final loss   peak MB  allocs/step")
     for benchCase in BenchCase.all {
         for api in apis {
             let process = Process()
@@ -63,6 +63,9 @@ do {
     switch arguments.first {
     case "generate":
         try DataFiles.generate(in: dataDirectory)
+    case "stream":
+        let data = try Dataset.read(from: "\(dataDirectory)/logreg_100000x50.bin")
+        print("{\"stream_us\": \(streamingMicroseconds(data)), \"bytes\": \(8 * data.features.count)}")
     case "cases":
         for benchCase in BenchCase.all { print(benchCase.settingsJSON) }
     case "run" where arguments.count >= 2:

@@ -141,7 +141,8 @@ public struct GeneralizedLinearModel: DirectGradientModel {
     }
 
     public func scratchCount(points count: Int) -> Int {
-        (isSubsampled ? subsampleSize + subsampleTableCount(subsampleSize) : 0) + count * GLMKernel.blockRows
+        (isSubsampled ? subsampleSize + subsampleTableCount(subsampleSize) : 0)
+            + GLMKernel.scratchCount(columns: columns, particles: count)
     }
 
     /// The fused kernel: see `GLMKernel`.
@@ -156,7 +157,7 @@ public struct GeneralizedLinearModel: DirectGradientModel {
                                        points: points, dimension: d, gradient: gradient, scratch: scratch)
                 if isSubsampled {
                     let m = subsampleSize, tableCount = subsampleTableCount(m)
-                    (scratch + count * GLMKernel.blockRows).withMemoryRebound(to: Int.self, capacity: m + tableCount) {
+                    (scratch + GLMKernel.scratchCount(columns: columns, particles: 1)).withMemoryRebound(to: Int.self, capacity: m + tableCount) {
                         let indices = UnsafeMutableBufferPointer(start: $0, count: m)
                         let table = UnsafeMutableBufferPointer(start: $0 + m, count: tableCount)
                         for s in 0..<count {
