@@ -558,6 +558,250 @@ svi_status svi_guide_new_auto_normal(svi_guide *out, svi_model model,
 /** Frees a guide. Freeing 0 is a no-op. */
 svi_status svi_guide_free(svi_guide guide);
 
+/* Automatic guides over the whole unconstrained latent vector, as NumPyro's
+ * AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal,
+ * AutoDelta, AutoLaplaceApproximation and AutoIAFNormal, their
+ * initialization strategies, and posterior summaries of any automatic guide
+ * (AutoNormal included). Parameter names are NumPyro's. */
+
+/** An SVI handle: a model, a guide, an optimizer, an ELBO, and the state of
+ *  the fit (parameters, optimizer state, random key, step count). */
+typedef uint64_t svi_svi;
+
+/** How an automatic guide picks its initial location (NumPyro's
+ *  init_loc_fn). A callback or distribution model has no prior: there
+ *  SVI_INIT_TO_MEDIAN, _MEAN and _SAMPLE act as SVI_INIT_TO_UNIFORM with
+ *  radius 2. */
+typedef int32_t svi_init_kind;
+/** Unconstrained coordinates uniform on (-radius, radius) (init_to_uniform;
+ *  radius 0 is init_to_feasible). */
+#define SVI_INIT_TO_UNIFORM 0
+/** The elementwise median of num_samples prior draws (init_to_median). */
+#define SVI_INIT_TO_MEDIAN 1
+/** The prior mean, or the median of 15 draws where it is not finite
+ *  (init_to_mean). */
+#define SVI_INIT_TO_MEAN 2
+/** One prior draw (init_to_sample). */
+#define SVI_INIT_TO_SAMPLE 3
+/** The constrained values given by site name; the other sites as
+ *  SVI_INIT_TO_UNIFORM with radius 2 (init_to_value). A name that is not a
+ *  latent site, or a value outside its site's support, is
+ *  SVI_E_INVALID_ARGUMENT when the guide is initialized. */
+#define SVI_INIT_TO_VALUE 4
+
+/** An initialization strategy, a member of the option structs below. */
+typedef struct svi_init_strategy {
+    svi_init_kind kind;
+    /** The radius of SVI_INIT_TO_UNIFORM (default 2). */
+    double radius;
+    /** The number of draws of SVI_INIT_TO_MEDIAN (default 15). */
+    size_t num_samples;
+    /** The values of SVI_INIT_TO_VALUE, num_values of them, each shaped as
+     *  its site's (constrained) value; copied when the guide is made. */
+    const svi_named_array *values;
+    size_t num_values;
+} svi_init_strategy;
+
+/** Options of AutoDiagonalNormal: a Normal with diagonal covariance over
+ *  the unconstrained latent vector; parameters auto_loc and auto_scale. */
+typedef struct svi_auto_diagonal_normal_options {
+    uint32_t struct_size;
+    /** Initial scale of every coordinate (default 0.1). */
+    double init_scale;
+    /** How auto_loc starts (default SVI_INIT_TO_UNIFORM, radius 2). */
+    svi_init_strategy init_loc_fn;
+} svi_auto_diagonal_normal_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_auto_diagonal_normal_options_init(
+    svi_auto_diagonal_normal_options *opts, uint32_t struct_size);
+
+/** Makes an AutoDiagonalNormal guide for `model`. */
+svi_status svi_guide_new_auto_diagonal_normal(
+    svi_guide *out, svi_model model,
+    const svi_auto_diagonal_normal_options *opts);
+
+/** Options of AutoMultivariateNormal: a Normal with full covariance over the
+ *  unconstrained latent vector; parameters auto_loc and auto_scale_tril (the
+ *  D x D lower Cholesky factor of the covariance, stored through a bijection
+ *  onto lower-Cholesky matrices, starting at init_scale times the identity). */
+typedef struct svi_auto_multivariate_normal_options {
+    uint32_t struct_size;
+    /** The initial diagonal of auto_scale_tril (default 0.1). */
+    double init_scale;
+    /** How auto_loc starts (default SVI_INIT_TO_UNIFORM, radius 2). */
+    svi_init_strategy init_loc_fn;
+} svi_auto_multivariate_normal_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_auto_multivariate_normal_options_init(
+    svi_auto_multivariate_normal_options *opts, uint32_t struct_size);
+
+/** Makes an AutoMultivariateNormal guide for `model`. */
+svi_status svi_guide_new_auto_multivariate_normal(
+    svi_guide *out, svi_model model,
+    const svi_auto_multivariate_normal_options *opts);
+
+/** Options of AutoLowRankMultivariateNormal: a Normal over the unconstrained
+ *  latent vector with covariance diag(s) (W W^T + I) diag(s); parameters
+ *  auto_loc, auto_cov_factor (W, D x rank, starting at 0) and auto_scale (s,
+ *  starting at init_scale). */
+typedef struct svi_auto_low_rank_multivariate_normal_options {
+    uint32_t struct_size;
+    /** The initial auto_scale (default 0.1). */
+    double init_scale;
+    /** The rank of W; 0 (the default) means round(sqrt(D)). */
+    size_t rank;
+    /** How auto_loc starts (default SVI_INIT_TO_UNIFORM, radius 2). */
+    svi_init_strategy init_loc_fn;
+} svi_auto_low_rank_multivariate_normal_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_auto_low_rank_multivariate_normal_options_init(
+    svi_auto_low_rank_multivariate_normal_options *opts, uint32_t struct_size);
+
+/** Makes an AutoLowRankMultivariateNormal guide for `model`. */
+svi_status svi_guide_new_auto_low_rank_multivariate_normal(
+    svi_guide *out, svi_model model,
+    const svi_auto_low_rank_multivariate_normal_options *opts);
+
+/** Options of AutoDelta: a point mass at each latent site, parameters
+ *  <site>_auto_loc holding the site's constrained value, so SVI finds the MAP
+ *  point in the constrained space (the ELBO is -log p there). */
+typedef struct svi_auto_delta_options {
+    uint32_t struct_size;
+    /** How the locations start (default SVI_INIT_TO_MEDIAN, 15 draws). */
+    svi_init_strategy init_loc_fn;
+} svi_auto_delta_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_auto_delta_options_init(svi_auto_delta_options *opts,
+                                       uint32_t struct_size);
+
+/** Makes an AutoDelta guide for `model`. */
+svi_status svi_guide_new_auto_delta(svi_guide *out, svi_model model,
+                                    const svi_auto_delta_options *opts);
+
+/** Options of AutoLaplaceApproximation: fitted as a point mass auto_loc in
+ *  the unconstrained space (the MAP point there); svi_guide_laplace_posterior
+ *  then gives the Normal whose precision is the Hessian of -log p at it. */
+typedef struct svi_auto_laplace_approximation_options {
+    uint32_t struct_size;
+    /** How auto_loc starts (default SVI_INIT_TO_UNIFORM, radius 2). */
+    svi_init_strategy init_loc_fn;
+} svi_auto_laplace_approximation_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_auto_laplace_approximation_options_init(
+    svi_auto_laplace_approximation_options *opts, uint32_t struct_size);
+
+/** Makes an AutoLaplaceApproximation guide for `model`. */
+svi_status svi_guide_new_auto_laplace_approximation(
+    svi_guide *out, svi_model model,
+    const svi_auto_laplace_approximation_options *opts);
+
+/** The nonlinearity between the dense layers of AutoIAFNormal's networks. */
+typedef int32_t svi_nonlinearity;
+/** x for x > 0, exp(x) - 1 otherwise. */
+#define SVI_NONLINEARITY_ELU 0
+/** max(x, 0). */
+#define SVI_NONLINEARITY_RELU 1
+
+/** Options of AutoIAFNormal: a standard Normal pushed through num_flows
+ *  stable affine inverse autoregressive layers (y = s x + (1 - s) m with
+ *  s = sigmoid(t + 2), (m, t) from a MADE network), coordinates reversed
+ *  between layers. Layer i's weights are auto_arn__i$params.l.W and
+ *  auto_arn__i$params.l.b for each dense layer l. As in NumPyro the flow has
+ *  no initial location. Needs a model of at least 2 coordinates. */
+typedef struct svi_auto_iaf_normal_options {
+    uint32_t struct_size;
+    /** The number of layers (default 3). */
+    size_t num_flows;
+    /** The hidden widths, num_hidden_dims of them, each at least D; NULL
+     *  (the default) means two layers of width D. Copied. */
+    const size_t *hidden_dims;
+    size_t num_hidden_dims;
+    /** Default SVI_NONLINEARITY_ELU. */
+    svi_nonlinearity nonlinearity;
+} svi_auto_iaf_normal_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_auto_iaf_normal_options_init(svi_auto_iaf_normal_options *opts,
+                                            uint32_t struct_size);
+
+/** Makes an AutoIAFNormal guide for `model`. */
+svi_status svi_guide_new_auto_iaf_normal(
+    svi_guide *out, svi_model model, const svi_auto_iaf_normal_options *opts);
+
+/** Writes the number of latent sites of an automatic guide's model. */
+svi_status svi_guide_num_latents(svi_guide guide, size_t *out_count);
+
+/** Writes the name of latent site `index` (static until the process ends). */
+svi_status svi_guide_latent_name(svi_guide guide, size_t index,
+                                 const char **out_name);
+
+/** Writes the shape of one (constrained) value of latent site `site`, as
+ *  svi_dist_batch_shape writes shapes. */
+svi_status svi_guide_latent_shape(svi_guide guide, const char *site,
+                                  size_t *out_shape, size_t capacity,
+                                  size_t *out_ndim);
+
+/*
+ * The posterior queries below take the guide's parameters from one of two
+ * sources: `svi`, when it is not 0 — the current parameters of that SVI,
+ * initialized with key 0 if it never was; its guide must have the same
+ * parameters as `guide` (normally it is that guide) — or else `params`:
+ * num_params named constrained values, every parameter of the guide shaped as
+ * svi_svi_get_param and svi_svi_param_shape give it (extra names are
+ * SVI_E_INVALID_ARGUMENT). `site` names a latent site.
+ */
+
+/** Draws num_samples values of the approximate posterior, each latent site's
+ *  in its constrained space (NumPyro's sample_posterior), and writes those of
+ *  `site` to out: num_samples x the site's shape. The same key gives the same
+ *  joint draws, so calling once per site with one key gives consistent
+ *  draws. */
+svi_status svi_guide_sample_posterior(svi_guide guide, svi_svi svi,
+                                      const svi_named_array *params,
+                                      size_t num_params, svi_key key,
+                                      size_t num_samples, const char *site,
+                                      double *out, size_t out_len);
+
+/** Writes the posterior median of `site` (the constrained value at the
+ *  unconstrained marginal medians), of the site's shape. For guides with
+ *  normal marginals (AutoNormal, AutoDiagonalNormal, AutoMultivariateNormal,
+ *  AutoLowRankMultivariateNormal, AutoLaplaceApproximation) and AutoDelta
+ *  (its point); SVI_E_NOT_IMPLEMENTED for others. */
+svi_status svi_guide_median(svi_guide guide, svi_svi svi,
+                            const svi_named_array *params, size_t num_params,
+                            const char *site, double *out, size_t out_len);
+
+/** Writes the posterior quantiles of `site` at the num_quantiles
+ *  probabilities in (0, 1) (the constrained values at the unconstrained
+ *  marginal quantiles): num_quantiles x the site's shape. For the guides of
+ *  svi_guide_median. */
+svi_status svi_guide_quantiles(svi_guide guide, svi_svi svi,
+                               const svi_named_array *params,
+                               size_t num_params, const double *quantiles,
+                               size_t num_quantiles, const char *site,
+                               double *out, size_t out_len);
+
+/** Writes the Laplace approximation of an AutoLaplaceApproximation guide, a
+ *  Normal over the unconstrained latent vector: its mean (auto_loc, loc_len =
+ *  D) and covariance (the inverse Hessian of -log p there, D x D).
+ *  SVI_E_NUMERICAL when the Hessian is not positive definite. */
+svi_status svi_guide_laplace_posterior(svi_guide guide, svi_svi svi,
+                                       const svi_named_array *params,
+                                       size_t num_params, double *out_loc,
+                                       size_t loc_len, double *out_covariance,
+                                       size_t covariance_len);
+
+/** Writes the shape of the SVI's guide parameter `name` (auto_scale_tril is
+ *  D x D), as svi_dist_batch_shape writes shapes. */
+svi_status svi_svi_param_shape(svi_svi svi, const char *name,
+                               size_t *out_shape, size_t capacity,
+                               size_t *out_ndim);
+
 /* ------------------------------------------------------------------------ */
 /* Optimizers                                                                */
 /* ------------------------------------------------------------------------ */
@@ -768,9 +1012,7 @@ svi_status svi_elbo_free(svi_elbo elbo);
 /* Stochastic variational inference                                          */
 /* ------------------------------------------------------------------------ */
 
-/** An SVI handle: a model, a guide, an optimizer, an ELBO, and the state of
- *  the fit (parameters, optimizer state, random key, step count). */
-typedef uint64_t svi_svi;
+/* svi_svi, the SVI handle, is declared with the guides above. */
 
 /** Called after each step with the step number (from 1) and its loss.
  *  Return 0 to go on, non-zero to stop the run (SVI_E_STOPPED). */
@@ -955,6 +1197,168 @@ svi_status svi_log_evidence(svi_model model, svi_guide guide,
                             const svi_named_array *params, size_t num_params,
                             svi_key key, size_t num_samples,
                             double *out_estimate, double *out_standard_error);
+
+/* ------------------------------------------------------------------------ */
+/* Variational autoencoders and data sets                                    */
+/* ------------------------------------------------------------------------ */
+
+/** A VAE handle: an encoder q_phi(z | x) = Normal(loc_phi(x), scale) and a
+ *  decoder p_theta(x | z) with the prior z ~ Normal(0, I), written with the
+ *  inference combinators (the target prior∘decoder proposed by the encoder),
+ *  with its optimizer and the state of its fit (parameters, optimizer state,
+ *  random key, step count). Not thread-safe: use one handle from one thread
+ *  at a time. */
+typedef uint64_t svi_vae;
+
+/** The nonlinearity between the layers of a VAE's networks. */
+typedef int32_t svi_activation;
+#define SVI_ACTIVATION_RELU 0
+#define SVI_ACTIVATION_TANH 1
+#define SVI_ACTIVATION_SOFTPLUS 2
+#define SVI_ACTIVATION_SIGMOID 3
+
+/**
+ * A decoder log-likelihood log p_theta(x | z), batched. Called with
+ * `num_points` rows of latents (num_points × latent_dim, row-major), the
+ * data rows they explain (num_points × data_dim) and the callback's own
+ * parameters theta (num_params values), it writes num_points
+ * log-likelihoods to out_log_likelihood and, when the gradient pointers are
+ * not NULL, their gradients: num_points × latent_dim with respect to the
+ * latents to out_grad_latents and num_points × num_params with respect to
+ * theta to out_grad_params (row s the gradient of the s-th log-likelihood).
+ * Both gradient pointers are NULL or both are not. Returns 0 on success; any
+ * other value reports failure (SVI_E_CALLBACK_FAILED). Called once per
+ * training step (and once per evaluation) with all particles and data rows.
+ */
+typedef int (*svi_vae_log_likelihood_fn)(void *user_data, size_t num_points,
+                                         size_t latent_dim,
+                                         const double *latents,
+                                         size_t data_dim, const double *data,
+                                         size_t num_params,
+                                         const double *params,
+                                         double *out_log_likelihood,
+                                         double *out_grad_latents,
+                                         double *out_grad_params);
+
+/** Options of a VAE. */
+typedef struct svi_vae_options {
+    uint32_t struct_size;
+    size_t data_dim;   /**< default 2 */
+    size_t latent_dim; /**< default 2 */
+    /** The widths of the hidden layers of the encoder and of the decoder
+     *  network (default NULL: none); copied. */
+    const size_t *hidden_sizes;
+    size_t num_hidden; /**< default 0 */
+    svi_activation activation; /**< default SVI_ACTIVATION_RELU */
+    /** The decoder network's Normal scale (default 1; positive). */
+    double decoder_scale;
+    /** The encoder's fixed scale (positive); 0 (the default) lets the
+     *  encoder learn it: the encoder then has 2·latent_dim outputs, the
+     *  second half mapped to scales through softplus. */
+    double encoder_scale;
+    size_t num_particles; /**< draws per data point in training, default 1 */
+    size_t batch_size;    /**< rows drawn with replacement per step, default 100 */
+    /** The optimizer (required); the VAE keeps its own reference. */
+    svi_optim optim;
+    /** Optional (default NULL): a decoder log-likelihood replacing the
+     *  decoder network (decoder_scale is then ignored). */
+    svi_vae_log_likelihood_fn log_likelihood;
+    void *user_data;
+    /** The number of the callback's parameters theta (default 0). */
+    size_t num_likelihood_params;
+    /** Their initial values (num_likelihood_params finite values; may be
+     *  NULL when there are none); copied. */
+    const double *initial_likelihood_params;
+} svi_vae_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_vae_options_init(svi_vae_options *opts, uint32_t struct_size);
+
+/** Makes a VAE. SVI_E_INVALID_ARGUMENT for a zero dimension, hidden size,
+ *  batch size or particle count, an unknown activation, a non-positive or
+ *  non-finite scale, or non-finite initial callback parameters;
+ *  SVI_E_NULL_POINTER for a missing optimizer handle or hidden_sizes that
+ *  are NULL while num_hidden is not 0. The callback and user_data must stay
+ *  valid until the VAE is freed. */
+svi_status svi_vae_new(svi_vae *out, const svi_vae_options *opts);
+
+/** Frees a VAE. Freeing 0 is a no-op. */
+svi_status svi_vae_free(svi_vae vae);
+
+/** Initializes (or re-initializes) the parameters (encoder and decoder
+ *  weights from `key`, LeCun-normal, biases zero) and the optimizer state. */
+svi_status svi_vae_init(svi_vae vae, svi_key key);
+
+/**
+ * Takes `num_steps` training steps on `data` (num_rows × data_dim,
+ * row-major, finite; copied), continuing from the current state
+ * (initialized with key 0 if svi_vae_init was never called). Each step
+ * draws batch_size rows with replacement and moves all parameters along the
+ * gradient of the loss: the negative ELBO per data point,
+ * -(1/B) sum_b (1/K) sum_k [log p(x_b, z_kb) - log q(z_kb | x_b)] with K
+ * particles. Writes each step's loss to out_losses[0 .. num_steps) when it
+ * is not NULL. `progress` may be NULL. When step k fails, the state is that
+ * after step k - 1; when `progress` asks to stop after step k, it is that
+ * after step k; out_losses holds the losses of the steps kept.
+ */
+svi_status svi_vae_train(svi_vae vae, const double *data, size_t num_rows,
+                         size_t num_steps, double *out_losses,
+                         svi_progress_fn progress, void *progress_user_data);
+
+/** Writes the number of steps taken since initialization. */
+svi_status svi_vae_num_steps(svi_vae vae, size_t *out_steps);
+
+/** Writes the number of parameters (encoder, then decoder network or
+ *  callback parameters theta). */
+svi_status svi_vae_num_params(svi_vae vae, size_t *out_count);
+
+/** Writes the flat parameters (out_len must equal their number); the
+ *  callback's theta are the last num_likelihood_params of them. */
+svi_status svi_vae_get_params(svi_vae vae, double *out, size_t out_len);
+
+/** Estimates on `data` (num_rows × data_dim) with `num_particles` draws per
+ *  row from `key`, per data point: the ELBO (the mean log-weight) and the
+ *  importance-weighted bound (1/N) sum_b log((1/K) sum_k w_kb), which is at
+ *  least the ELBO of the same draws. Either out pointer may be NULL. */
+svi_status svi_vae_evaluate(svi_vae vae, const double *data, size_t num_rows,
+                            size_t num_particles, svi_key key,
+                            double *out_elbo, double *out_iwae);
+
+/** Writes the encoder's location and scale for each row of `data`
+ *  (num_rows × data_dim) to out_loc and out_scale, each num_rows × latent_dim
+ *  (out_len must equal that). */
+svi_status svi_vae_encode(svi_vae vae, const double *data, size_t num_rows,
+                          double *out_loc, double *out_scale, size_t out_len);
+
+/** Writes the decoder network's mean for each row of `latents`
+ *  (num_rows × latent_dim) to out (num_rows × data_dim = out_len).
+ *  SVI_E_NOT_IMPLEMENTED for a callback decoder. */
+svi_status svi_vae_decode(svi_vae vae, const double *latents, size_t num_rows,
+                          double *out, size_t out_len);
+
+/** Reconstructions: for each row of `data`, a latent drawn from the encoder
+ *  with `key`, decoded to the decoder network's mean; out is
+ *  num_rows × data_dim = out_len. SVI_E_NOT_IMPLEMENTED for a callback decoder. */
+svi_status svi_vae_reconstruct(svi_vae vae, const double *data,
+                               size_t num_rows, svi_key key, double *out,
+                               size_t out_len);
+
+/** Draws `num_samples` latents from the prior (out_latents,
+ *  num_samples × latent_dim = latents_len) and data from the decoder
+ *  network's Normal given them (out_data, num_samples × data_dim = data_len).
+ *  With a callback decoder out_data must be NULL with data_len 0. */
+svi_status svi_vae_sample(svi_vae vae, size_t num_samples, svi_key key,
+                          double *out_latents, size_t latents_len,
+                          double *out_data, size_t data_len);
+
+/** The two-moons data set as scikit-learn's make_moons draws it: floor(n/2)
+ *  points on the upper half circle, the rest on the lower one, shuffled,
+ *  plus `noise` times standard normal noise, all from `key`. Writes the
+ *  points (num_samples × 2 = out_len) and, when out_labels is not NULL,
+ *  num_samples labels (0 upper, 1 lower). */
+svi_status svi_make_moons(size_t num_samples, double noise, svi_key key,
+                          double *out_points, size_t out_len,
+                          int32_t *out_labels);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 // an independently computed reference.
 try seed000()
 print()
+try seed001()
+print()
 try seed003()
 print()
 try seed004()

@@ -15,13 +15,22 @@ public func svi_guide_new_auto_normal(_ out: UnsafeMutablePointer<svi_guide>?, _
     Marshal.create("svi_guide_new_auto_normal", out, .guide) {
         let o = try Marshal.options(opts)
         let m = try Registry.lookup(model, .model, as: (any LogDensityModel).self)
-        let start: AutoNormal.InitialLocation = if let locs = o.init_loc {
-            .values(Array(UnsafeBufferPointer(start: locs, count: try Marshal.count(o.init_loc_len, "opts.init_loc_len"))))
-        } else {
-            .uniform(radius: o.init_radius)
-        }
-        return try AutoNormal(model: m, initScale: o.init_scale, initialLocation: start)
+        return try AutoNormal(model: m, initScale: o.init_scale,
+                              initLocFn: o.init_loc.map { try initialPointValues(m, $0, o.init_loc_len) }
+                                  ?? .initToUniform(radius: o.init_radius))
     }
+}
+
+/// `init_to_value` with each site's constrained value at the unconstrained
+/// point of `count` coordinates at `point`.
+private func initialPointValues(_ model: any LogDensityModel, _ point: UnsafePointer<Double>,
+                                _ count: Int) throws -> InitStrategy {
+    let n = try Marshal.count(count, "opts.init_loc_len")
+    guard n == model.dimension else {
+        throw ABIFailure.shape("AutoNormal: \(n) initial locations for \(model.dimension) latent coordinates")
+    }
+    let values = try model.constrain(Tensor(shape: [1, n], scalars: Array(UnsafeBufferPointer(start: point, count: n)))).values
+    return .initToValue(values.mapValues { $0.reshaped(Array($0.shape.dropFirst())) })
 }
 
 @c @implementation

@@ -3,7 +3,7 @@ import Synchronization
 
 /// The kinds of object a handle can name.
 enum HandleKind: UInt64, CaseIterable {
-    case distribution = 1, model, guide, optimizer, elbo, svi, transform
+    case distribution = 1, model, guide, optimizer, elbo, svi, transform, vae
 
     var name: String {
         switch self {
@@ -14,6 +14,7 @@ enum HandleKind: UInt64, CaseIterable {
         case .elbo: "an ELBO"
         case .svi: "an SVI"
         case .transform: "a transform"
+        case .vae: "a VAE"
         }
     }
 }

@@ -13,17 +13,19 @@ final class SVIRun {
     init(_ svi: SVI) {
         self.svi = svi
         names = svi.guide.parameterBlocks.map { strdup($0.name) }
-        sizes = Dictionary(uniqueKeysWithValues: svi.guide.parameterBlocks.map { ($0.name, $0.size) })
+        sizes = Dictionary(uniqueKeysWithValues: svi.guide.parameterBlocks.map { ($0.name, $0.shape.reduce(1, *)) })
     }
 
     deinit { names.forEach { free($0) } }
 
     /// The current state, initializing with the key of seed 0 when there is none.
     var current: SVIState {
-        if let state { return state }
-        let initial = svi.initialize(key: PRNGKey(seed: 0))
-        state = initial
-        return initial
+        get throws {
+            if let state { return state }
+            let initial = try svi.initialize(key: PRNGKey(seed: 0))
+            state = initial
+            return initial
+        }
     }
 }
 
@@ -49,7 +51,7 @@ public func svi_svi_free(_ svi: svi_svi) -> svi_status {
 public func svi_svi_init(_ svi: svi_svi, _ key: svi_key) -> svi_status {
     abiCall("svi_svi_init") {
         let r = try run(svi)
-        r.state = r.svi.initialize(key: PRNGKey(key))
+        r.state = try r.svi.initialize(key: PRNGKey(key))
     }
 }
 
@@ -70,7 +72,7 @@ public func svi_svi_run(_ svi: svi_svi, _ key: svi_key, _ num_steps: Int, _ out_
     abiCall("svi_svi_run") {
         let r = try run(svi)
         let steps = try Marshal.count(num_steps, "num_steps")
-        var state = r.svi.initialize(key: PRNGKey(key))
+        var state = try r.svi.initialize(key: PRNGKey(key))
         var losses: [Double] = []
         losses.reserveCapacity(steps)
         defer {
@@ -126,7 +128,7 @@ public func svi_svi_get_param(_ svi: svi_svi, _ name: UnsafePointer<CChar>?, _ o
     abiCall("svi_svi_get_param") {
         let r = try run(svi)
         let (key, _) = try parameterSize(r, name)
-        try Marshal.write(r.svi.parameters(r.current)[key]!, to: out, length: out_len, "out")
+        try Marshal.write(r.svi.parameters(try r.current)[key]!, to: out, length: out_len, "out")
     }
 }
 
@@ -158,7 +160,7 @@ public func svi_svi_save(_ svi: svi_svi, _ out: UnsafeMutablePointer<UInt8>?, _ 
     abiCall("svi_svi_save") {
         let r = try run(svi)
         let length = try Marshal.required(out_len, "out_len")
-        let bytes = r.current.serialized()
+        let bytes = try r.current.serialized()
         length.pointee = bytes.count
         if out == nil && capacity == 0 { return }
         let destination = try Marshal.required(out, "out")

@@ -31,7 +31,7 @@ private func bounds(_ elbo: any ELBO, model: any LogDensityModel, guide: any Gui
         let model = try Coin.model()
         let guide = try AutoNormal(model: model)
         let params = try averagedFit(model: model, guide: guide, loss: TraceELBO(numParticles: 32),
-                                     learningRate: 0.01, steps: 4000, averaged: 2000, seed: 3)
+                                     steps: 4000, averaged: 2000, learningRate: 0.01, seed: 3)
         #expect(abs(params["p_auto_loc"]![0] - Coin.optimum.loc) < 0.01)
         #expect(abs(params["p_auto_scale"]![0] - Coin.optimum.scale) < 0.01)
 
@@ -48,7 +48,7 @@ private func bounds(_ elbo: any ELBO, model: any LogDensityModel, guide: any Gui
         let model = try Coin.model(withGradient: false)
         #expect(!model.hasGradient)
         let params = try averagedFit(model: model, guide: AutoNormal(model: model), loss: TraceELBO(numParticles: 32),
-                                     learningRate: 0.01, steps: 4000, averaged: 2000, seed: 3)
+                                     steps: 4000, averaged: 2000, learningRate: 0.01, seed: 3)
         #expect(abs(params["p_auto_loc"]![0] - Coin.optimum.loc) < 0.02)
         #expect(abs(params["p_auto_scale"]![0] - Coin.optimum.scale) < 0.02)
     }

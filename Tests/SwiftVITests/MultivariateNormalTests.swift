@@ -205,6 +205,16 @@ func symmetrized(_ x: Tensor) -> Tensor { (x + x.matrixTransposed()) * 0.5 }
         #expect(zip(matmul(tril, tril.matrixTransposed()).scalars, covariance).allSatisfy { close($0, $1, relative: 1e-12) })
     }
 
+    @Test func vectorsWithAnInfiniteCoordinateHaveLogProbMinusInfinity() throws {
+        let low = try LowRankMultivariateNormal(loc: loc, covFactor: factor, covDiag: diagonal)
+        let full = try MultivariateNormal(loc: loc, covarianceMatrix: Tensor(shape: [4, 4], scalars: covariance))
+        let points = Tensor(shape: [3, 4], scalars: [0, .infinity, 0, 0, 1, 2, 3, 4, -.infinity, 0, 0, .infinity])
+        for d in [low as any Distribution, full] {
+            let lp = try d.logProb(points).scalars
+            #expect(lp[0] == -.infinity && lp[2] == -.infinity && lp[1].isFinite)
+        }
+    }
+
     @Test func logProbGradientsMatchFiniteDifferences() throws {
         let make = { (loc: Tensor, w: Tensor, d: Tensor) in try LowRankMultivariateNormal(loc: loc, covFactor: w, covDiag: d) }
         #expect(try gradientMatches(at: values) { try make(loc, factor, diagonal).logProb($0).sum() })

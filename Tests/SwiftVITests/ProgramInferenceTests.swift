@@ -84,68 +84,10 @@ private func locationScaleDensity(_ mu: Double, _ u: Double) -> Double {
         + observations.reduce(0) { $0 + logNormal($1, mu, s) }
 }
 
-/// Bayesian linear regression with known noise: w ~ N(0, tau) (3 weights,
-/// the first an intercept), y ~ N(X w, sigma), and its posterior in closed form.
-private struct Regression {
-    let n = 20, tau = 2.0, sigma = 0.5
-    let design: [[Double]]
-    let targets: [Double]
-
-    init() {
-        let noise = PRNGKey(seed: 42).split(2)
-        let x = noise[0].normal(2 * n)
-        let rows = (0..<n).map { [1, x[2 * $0], x[2 * $0 + 1]] }
-        let e = noise[1].normal(n), sigma = sigma
-        design = rows
-        targets = (0..<n).map { 0.3 + 1.5 * rows[$0][1] - 0.7 * rows[$0][2] + sigma * e[$0] }
-    }
-
-    var model: Program<Void> {
-        let x = Tensor(shape: [n, 3], scalars: design.flatMap { $0 }), y = Tensor(targets)
-        let (tau, sigma, n) = (tau, sigma, n)
-        return { ctx in
-            let w = try ctx.sample("w", Normal(loc: Tensor([0, 0, 0]), scale: Tensor(tau)))
-            try ctx.plate("data", size: n) { _ in
-                try ctx.sample("y", Normal(loc: (x * w).sum(alongAxis: 1), scale: Tensor(sigma)), obs: y)
-            }
-        }
-    }
-
-    /// The posterior precision I/tau² + XᵀX/sigma².
-    var precision: [[Double]] {
-        (0..<3).map { i in
-            (0..<3).map { j in
-                (i == j ? 1 / (tau * tau) : 0) + design.reduce(0) { $0 + $1[i] * $1[j] } / (sigma * sigma)
-            }
-        }
-    }
-
-    /// The posterior mean: the precision's solution of Xᵀy/sigma², by Gaussian elimination.
-    var posteriorMean: [Double] {
-        var a = precision
-        var b = (0..<3).map { i in zip(design, targets).reduce(0) { $0 + $1.0[i] * $1.1 } / (sigma * sigma) }
-        for k in 0..<3 {
-            for i in (k + 1)..<3 {
-                let f = a[i][k] / a[k][k]
-                for j in k..<3 { a[i][j] -= f * a[k][j] }
-                b[i] -= f * b[k]
-            }
-        }
-        var x = [Double](repeating: 0, count: 3)
-        for i in stride(from: 2, through: 0, by: -1) {
-            x[i] = (b[i] - ((i + 1)..<3).reduce(0) { $0 + a[i][$1] * x[$1] }) / a[i][i]
-        }
-        return x
-    }
-
-    /// The variances of the mean-field Gaussian closest in KL(q ‖ p): 1 / diag(precision).
-    var meanFieldVariances: [Double] { (0..<3).map { 1 / precision[$0][$0] } }
-}
-
 @Suite struct ProgramInferenceTests {
     @Test func programModelHasABlockPerLatentSiteAndTheUnconstrainedDensity() throws {
         let model = try ProgramModel(locationScaleModel())
-        #expect(model.latents == [LatentBlock(name: "mu", size: 1), LatentBlock(name: "s", size: 1)])
+        #expect(model.latents == [LatentBlock(name: "mu", size: 1), LatentBlock(name: "s", size: 1, constraint: .positive)])
         #expect(model.latentSites.map(\.shape) == [[], []])
         let points = Tensor(shape: [3, 2], scalars: [0.5, -0.2, 1.1, 0.4, -2, 1.5])
         let densities = try model.logDensity(points).scalars
@@ -211,7 +153,7 @@ private struct Regression {
     }
 
     @Test func autoNormalOnARegressionProgramRecoversThePosterior() throws {
-        let regression = Regression()
+        let regression = RegressionProblem()
         let model = try ProgramModel(regression.model)
         #expect(model.latents == [LatentBlock(name: "w", size: 3)])
         let fit = try averagedFit(model: model, guide: AutoNormal(model: model))
@@ -232,7 +174,7 @@ private struct Regression {
     }
 
     @Test func aHandWrittenGuideMatchesAutoNormal() throws {
-        let regression = Regression()
+        let regression = RegressionProblem()
         let model = try ProgramModel(regression.model)
         let guide = try ProgramGuide(normalGuide(), model: model)
         #expect(guide.parameterBlocks.map(\.name) == ["w_loc", "w_scale"])
@@ -272,7 +214,7 @@ private struct Regression {
     }
 
     @Test func guidesThatDoNotFitTheModelAreRejected() throws {
-        let model = try ProgramModel(Regression().model)
+        let model = try ProgramModel(RegressionProblem().model)
         let missing: Program<Void> = { ctx in _ = try ctx.param("a", Tensor(0)) }
         #expect(throws: SVIError.self) { try ProgramGuide(missing, model: model) }
         let extra: Program<Void> = { ctx in

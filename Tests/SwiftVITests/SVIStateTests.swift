@@ -49,7 +49,7 @@ private func advance(_ svi: SVI, _ state: SVIState, _ steps: Int) throws -> (SVI
     ])
     func saveRestoreContinueEqualsAnUninterruptedRun(optimizer: any Optimizer) throws {
         let svi = try makeSVI(Gaussian().model(), optimizer)
-        let initial = svi.initialize(key: PRNGKey(seed: 11))
+        let initial = try svi.initialize(key: PRNGKey(seed: 11))
         let (straight, straightLosses) = try advance(svi, initial, 30)
         let (half, firstLosses) = try advance(svi, initial, 12)
         let bytes = half.serialized()
@@ -140,7 +140,7 @@ private func advance(_ svi: SVI, _ state: SVIState, _ steps: Int) throws -> (SVI
         #expect([10.0, 10, 11, 10.5, 10.5].map { rule.shouldStop(after: $0) } == [false, false, false, false, true])
         // A fit whose step size decays settles (q reaches p exactly, so the loss noise vanishes) and ends early.
         let svi = try makeSVI(Gaussian().model(), Adam(learningRate: .exponentialDecay(initValue: 0.05, decaySteps: 500, decayRate: 0.1)))
-        var state = svi.initialize(key: PRNGKey(seed: 1)), losses: [Double] = []
+        var state = try svi.initialize(key: PRNGKey(seed: 1)), losses: [Double] = []
         let stopped = try svi.run(&state, numSteps: 5000, losses: &losses,
                                   earlyStopping: EarlyStopping(relativeTolerance: 1e-3, smoothing: 0.98, patience: 10))
         #expect(stopped && losses.count < 5000 && state.step == losses.count, "\(losses.suffix(5))")

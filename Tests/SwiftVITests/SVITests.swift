@@ -109,7 +109,7 @@ private func mixtureCallbackModel() throws -> CallbackModel {
         try svi(reference).run(&expected, numSteps: 4, losses: &expectedLosses)
 
         let flaky = try svi(Flaky().model(failAt: 5, nan: nan))
-        var state = flaky.initialize(key: PRNGKey(seed: 1))
+        var state = try flaky.initialize(key: PRNGKey(seed: 1))
         var losses: [Double] = []
         do {
             try flaky.run(&state, numSteps: 10, losses: &losses)
@@ -128,7 +128,7 @@ private func mixtureCallbackModel() throws -> CallbackModel {
     @Test func progressCanStopARun() throws {
         let model = try mixtureCallbackModel()
         let svi = try SVI(model: model, guide: AutoNormal(model: model), optimizer: Adam(learningRate: 0.01), loss: TraceELBO())
-        var state = svi.initialize(key: PRNGKey(seed: 0))
+        var state = try svi.initialize(key: PRNGKey(seed: 0))
         var losses: [Double] = []
         #expect(throws: SVIError.stopped("stopped by the progress callback after step 3")) {
             try svi.run(&state, numSteps: 10, losses: &losses) { step, _ in step < 3 }
@@ -148,8 +148,9 @@ private func mixtureCallbackModel() throws -> CallbackModel {
 
     @Test func autoNormalNamesAndConstrainsItsParameters() throws {
         let model = try CallbackModel(latents: [LatentBlock(name: "w", size: 2), LatentBlock(name: "b", size: 1)]) { _, _ in ([], []) }
-        let guide = try AutoNormal(model: model, initScale: 0.3, initialLocation: .values([1, 2, 3]))
-        let params = guide.constrainedParameters(guide.initialParameters(key: PRNGKey(seed: 0)))
+        let guide = try AutoNormal(model: model, initScale: 0.3,
+                                   initLocFn: .initToValue(["w": Tensor([1, 2]), "b": Tensor([3])]))
+        let params = guide.constrainedParameters(try guide.initialParameters(key: PRNGKey(seed: 0)))
         #expect(params.map(\.name) == ["w_auto_loc", "w_auto_scale", "b_auto_loc", "b_auto_scale"])
         #expect(params[0].value == [1, 2] && params[2].value == [3])
         #expect(params[1].value.allSatisfy { close($0, 0.3, relative: 1e-14) })

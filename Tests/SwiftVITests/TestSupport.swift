@@ -62,19 +62,20 @@ func nelderMead(_ start: [Double], _ f: ([Double]) -> Double) -> [Double] {
     return simplex.min { $0.1 < $1.1 }!.0
 }
 
-/// Fits `guide` to `model` with `loss` (Trace_ELBO of 8 particles by default)
-/// and Adam; the constrained parameters averaged over the last `averaged` of
-/// `steps` steps.
-func averagedFit(model: any LogDensityModel, guide: any Guide, loss: (any ELBO)? = nil, learningRate: Double = 0.02,
-                 steps: Int = 3000, averaged: Int = 1000, seed: UInt64 = 7) throws -> [String: [Double]] {
+/// Fits `guide` to `model` with `loss` (by default Trace_ELBO of `particles`
+/// particles) and Adam from key `seed`; the `statistic` of the constrained
+/// parameters averaged over the last `averaged` of `steps` steps.
+func averagedFit(model: any LogDensityModel, guide: any Guide, loss: (any ELBO)? = nil, steps: Int = 3000,
+                 averaged: Int = 1000, learningRate: Double = 0.02, particles: Int = 8, seed: UInt64 = 7,
+                 statistic: ([String: [Double]]) throws -> [String: [Double]] = { $0 }) throws -> [String: [Double]] {
     let svi = try SVI(model: model, guide: guide, optimizer: Adam(learningRate: .constant(learningRate)),
-                      loss: loss ?? TraceELBO(numParticles: 8))
-    var state = svi.initialize(key: PRNGKey(seed: seed))
+                      loss: loss ?? TraceELBO(numParticles: particles))
+    var state = try svi.initialize(key: PRNGKey(seed: seed))
     var sums: [String: [Double]] = [:]
     for step in 0..<steps {
         state = try svi.update(state).state
         guard step >= steps - averaged else { continue }
-        for (name, value) in svi.parameters(state) {
+        for (name, value) in try statistic(svi.parameters(state)) {
             sums[name] = zip(sums[name] ?? [Double](repeating: 0, count: value.count), value).map { $0 + $1 / Double(averaged) }
         }
     }

@@ -85,4 +85,6 @@ extension Tensor {
     public func sigmoid() -> Tensor { Tensor.map(self) { let s = SwiftVI.sigmoid($0); return (s, s * (1 - s)) } }
     /// tanh x elementwise.
     public func tanh() -> Tensor { Tensor.map(self) { let t = Double.tanh($0); return (t, 1 - t * t) } }
+    /// max(x, 0) elementwise; its derivative is taken as 0 at 0 (as JAX and PyTorch do).
+    public func relu() -> Tensor { Tensor.map(self) { $0 > 0 ? ($0, 1) : (0, 0) } }
 }

@@ -25,7 +25,14 @@ extension MultivariateGaussian {
         let shape = try resultShape(forValueShape: value.shape)
         let mahalanobis = precisionQuadraticForm((value - loc).expandingShape(at: -1))
         let result = -0.5 * (mahalanobis + logDeterminant) - Double(dimension) * halfLogTwoPi
-        return result.broadcasted(to: shape)
+        // A vector with an infinite coordinate lies outside the support: −inf, not the NaN of inf − inf.
+        let d = dimension
+        let finiteRows = Tensor(shape: Array(value.shape.dropLast()), scalars: (0..<(value.count / max(d, 1))).map { row in
+            value.scalars[row * d ..< (row + 1) * d].allSatisfy(\.isFinite) ? 1 : 0
+        })
+        return Tensor.map(result.broadcasted(to: shape), finiteRows) { r, inside in
+            inside == 1 ? (r, 1, 0) : (-.infinity, 0, 0)
+        }
     }
 
     /// ½ [D (1 + log 2π) + log det Σ].

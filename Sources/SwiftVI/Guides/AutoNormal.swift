@@ -1,43 +1,23 @@
 /// A diagonal Normal over every latent coordinate, as NumPyro's AutoNormal: for
 /// each latent block `x` the parameters `x_auto_loc` and `x_auto_scale`, the
 /// scale stored unconstrained through softplus.
-public struct AutoNormal: Guide {
-    /// How the locations start.
-    public enum InitialLocation: Sendable {
-        /// Uniform on (-radius, radius), as NumPyro's init_to_uniform.
-        case uniform(radius: Double)
-        /// The given values, one per latent coordinate.
-        case values([Double])
-    }
-
-    public let latents: [LatentBlock]
+public struct AutoNormal: NormalMarginalsGuide {
+    public let model: any LogDensityModel
     public let initScale: Double
-    public let initialLocation: InitialLocation
+    /// How the locations start.
+    public let initLocFn: InitStrategy
     private let locOffsets: [Int]
     private let scaleOffsets: [Int]
 
-    /// Throws unless `initScale` is positive and finite, a uniform radius is
-    /// non-negative and finite, and given initial values are finite and one
-    /// per latent coordinate.
+    /// Throws unless `initScale` is positive and finite and `initLocFn` is valid.
     public init(model: any LogDensityModel, initScale: Double = 0.1,
-                initialLocation: InitialLocation = .uniform(radius: 2)) throws {
-        guard initScale > 0, initScale.isFinite else {
-            throw SVIError.invalidArgument("AutoNormal: init scale must be positive and finite; got \(initScale)")
-        }
-        switch initialLocation {
-        case .uniform(let r) where !(r >= 0 && r.isFinite):
-            throw SVIError.invalidArgument("AutoNormal: init radius must be non-negative and finite; got \(r)")
-        case .values(let v) where v.count != model.dimension:
-            throw SVIError.shapeMismatch("AutoNormal: \(v.count) initial locations for \(model.dimension) latent coordinates")
-        case .values(let v) where !v.allSatisfy(\.isFinite):
-            throw SVIError.invalidArgument("AutoNormal: initial locations must be finite")
-        default: break
-        }
-        latents = model.latents
+                initLocFn: InitStrategy = .initToUniform()) throws {
+        try checkAutoGuideSettings("AutoNormal", initScale: initScale, initLocFn: initLocFn)
+        self.model = model
         self.initScale = initScale
-        self.initialLocation = initialLocation
+        self.initLocFn = initLocFn
         var locs: [Int] = [], scales: [Int] = [], offset = 0
-        for block in latents {
+        for block in model.latents {
             let size = block.unconstrainedSize
             locs += offset ..< offset + size
             scales += offset + size ..< offset + 2 * size
@@ -47,30 +27,28 @@ public struct AutoNormal: Guide {
         scaleOffsets = scales
     }
 
-    public var dimension: Int { locOffsets.count }
-
     public var parameterBlocks: [ParameterBlock] {
-        latents.flatMap {
+        model.latents.flatMap {
             [ParameterBlock(name: "\($0.name)_auto_loc", size: $0.unconstrainedSize, constraint: .real),
              ParameterBlock(name: "\($0.name)_auto_scale", size: $0.unconstrainedSize, constraint: .softplusPositive)]
         }
     }
 
-    public func initialParameters(key: PRNGKey) -> [Double] {
-        let locs: [Double]
-        switch initialLocation {
-        case .uniform(let r): locs = key.uniform(dimension).map { (2 * $0 - 1) * r }
-        case .values(let v): locs = v
-        }
+    public func initialParameters(key: PRNGKey) throws -> [Double] {
+        let locs = try model.initialPoint(initLocFn, key: key)
         var flat = [Double](repeating: inverseSoftplus(initScale), count: 2 * dimension)
         for (i, o) in locOffsets.enumerated() { flat[o] = locs[i] }
         return flat
     }
 
     public func sample(parameters: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor) {
-        let q = try distribution(parameters)
-        let z = q.sample([count], key: key)
-        return (z, try q.logProb(z).sum(alongAxis: 1))
+        try diagonalNormalDraws(loc: parameters.gathering(locOffsets, shape: [dimension]),
+                                scale: parameters.gathering(scaleOffsets, shape: [dimension]).softplus(),
+                                count: count, key: key)
+    }
+
+    public func unconstrainedMarginals(parameters: [Double]) -> (loc: [Double], scale: [Double]) {
+        (locOffsets.map { parameters[$0] }, scaleOffsets.map { softplus(parameters[$0]) })
     }
 
     public func logDensity(_ points: Tensor, parameters: Tensor) throws -> Tensor {
@@ -85,4 +63,12 @@ public struct AutoNormal: Guide {
         try Normal(loc: parameters.gathering(locOffsets, shape: [dimension]),
                    scale: parameters.gathering(scaleOffsets, shape: [dimension]).softplus())
     }
+}
+
+/// `count` reparameterized draws of Normal(loc, scale) over vectors (shape
+/// [count, D]) and their log-densities, shape [count].
+func diagonalNormalDraws(loc: Tensor, scale: Tensor, count: Int, key: PRNGKey) throws -> (points: Tensor, logDensity: Tensor) {
+    let q = try Normal(loc: loc, scale: scale)
+    let z = q.sample([count], key: key)
+    return (z, try q.logProb(z).sum(alongAxis: 1))
 }

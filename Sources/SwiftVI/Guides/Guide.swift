@@ -7,15 +7,12 @@ public enum ParameterConstraint {
     /// A value in the region, stored through the inverse of `bijectTo` of it.
     case bijected(Constraint)
 
-    /// The constrained value of an unconstrained one. For a region whose
-    /// events are vectors or matrices one coordinate says nothing; the result
-    /// is NaN (the guide maps whole blocks in `constrainedParameters`).
-    public func constrain(_ x: Double) -> Double {
+    /// The map from unconstrained to constrained values.
+    public func transform() throws -> any Transform {
         switch self {
-        case .real: x
-        case .softplusPositive: softplus(x)
-        case .bijected(let region):
-            (try? bijectTo(region).forward(Tensor(x)).scalars).flatMap { $0.count == 1 ? $0[0] : nil } ?? .nan
+        case .real: IdentityTransform()
+        case .softplusPositive: SoftplusTransform()
+        case .bijected(let region): try bijectTo(region)
         }
     }
 }
@@ -23,8 +20,25 @@ public enum ParameterConstraint {
 /// A named block of a guide's parameters.
 public struct ParameterBlock {
     public let name: String
+    /// The number of its unconstrained coordinates in the flat vector.
     public let size: Int
     public let constraint: ParameterConstraint
+    /// The shape of its constrained value.
+    public let shape: [Int]
+
+    /// A block whose constrained value has shape `shape` (by default `[size]`).
+    public init(name: String, size: Int, constraint: ParameterConstraint, shape: [Int]? = nil) {
+        self.name = name
+        self.size = size
+        self.constraint = constraint
+        self.shape = shape ?? [size]
+    }
+
+    /// The constrained value of its unconstrained coordinates `u`.
+    func constrained(_ u: [Double]) throws -> Tensor {
+        let transform = try constraint.transform()
+        return try transform.forward(Tensor(shape: transform.inverseShape(shape), scalars: u))
+    }
 }
 
 /// A variational family over a model's latent coordinates, with learnable
@@ -34,8 +48,9 @@ public protocol Guide {
     var parameterBlocks: [ParameterBlock] { get }
     /// The number of latent coordinates the guide draws.
     var dimension: Int { get }
-    /// Initial unconstrained parameters.
-    func initialParameters(key: PRNGKey) -> [Double]
+    /// Initial unconstrained parameters. Throws when an initialization
+    /// strategy fails (see `InitStrategy`).
+    func initialParameters(key: PRNGKey) throws -> [Double]
     /// `count` draws of shape [count, dimension], reparameterized through
     /// `parameters` (the flat vector, possibly recorded on a tape), and their
     /// log-densities, shape [count].
@@ -46,6 +61,10 @@ public protocol Guide {
     func logDensity(_ points: Tensor, parameters: Tensor) throws -> Tensor
     /// Each block's constrained value, from the flat unconstrained parameters.
     func constrainedParameters(_ parameters: [Double]) -> [(name: String, value: [Double])]
+    /// `count` draws of the approximate posterior, each latent site's in its
+    /// constrained space (NumPyro's `sample_posterior`): site name → shape
+    /// [count] + the site's value shape.
+    func samplePosterior(parameters: [Double], count: Int, key: PRNGKey) throws -> [String: Tensor]
 }
 
 extension Guide {
@@ -53,12 +72,35 @@ extension Guide {
         throw SVIError.notImplemented("\(Self.self) cannot evaluate its density at given points")
     }
 
-    /// Each block's constrained value, mapping each coordinate by its block's constraint.
+    /// Each block's constrained value, mapping the whole block by its
+    /// constraint (NaN where the map fails).
     public func constrainedParameters(_ parameters: [Double]) -> [(name: String, value: [Double])] {
         var offset = 0
         return parameterBlocks.map { block in
             defer { offset += block.size }
-            return (block.name, parameters[offset ..< offset + block.size].map(block.constraint.constrain))
+            let value = try? block.constrained(Array(parameters[offset ..< offset + block.size]))
+            return (block.name, value?.scalars ?? [Double](repeating: .nan, count: block.shape.reduce(1, *)))
+        }
+    }
+
+    /// The flat unconstrained vector of constrained parameter values given by
+    /// name (as `constrainedParameters` or `SVI.parameters` give them). Throws
+    /// when a block is missing, has the wrong number of elements, or lies
+    /// outside (or on the boundary of) its constraint.
+    public func unconstrainedParameters(_ values: [String: [Double]]) throws -> [Double] {
+        try parameterBlocks.flatMap { block -> [Double] in
+            guard let value = values[block.name] else {
+                throw SVIError.invalidArgument("no value for the guide parameter '\(block.name)'")
+            }
+            guard value.count == block.shape.reduce(1, *) else {
+                throw SVIError.shapeMismatch(
+                    "the guide parameter '\(block.name)' has \(value.count) elements; expected shape \(block.shape)")
+            }
+            let u = try block.constraint.transform().inverse(Tensor(shape: block.shape, scalars: value)).scalars
+            guard u.count == block.size, u.allSatisfy(\.isFinite) else {
+                throw SVIError.invalidArgument("the guide parameter '\(block.name)' is outside its constraint")
+            }
+            return u
         }
     }
 }

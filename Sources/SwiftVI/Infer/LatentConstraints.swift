@@ -86,8 +86,15 @@ extension LatentBlock {
 /// (each block's values row-major, one block after another) and [S]. Both are
 /// recorded on the tape of `points` if it is on one.
 func constrainLatents(_ blocks: [LatentBlock], _ points: Tensor) throws -> (values: Tensor, logDet: Tensor) {
+    guard !blocks.allSatisfy(\.isUnconstrained) else { return (points, Tensor.zeros([points.shape[0]])) }
+    let (parts, logDet) = try constrainBlocks(blocks, points)
+    return (interleavingRows(parts, rows: points.shape[0]), logDet)
+}
+
+/// Each block's values at each row of `points` (shape [S, size] per block) and
+/// the summed log-determinant of the maps, shape [S].
+func constrainBlocks(_ blocks: [LatentBlock], _ points: Tensor) throws -> (values: [Tensor], logDet: Tensor) {
     let rows = points.shape[0], width = points.shape[1]
-    guard !blocks.allSatisfy(\.isUnconstrained) else { return (points, Tensor.zeros([rows])) }
     var parts: [Tensor] = [], logDet = Tensor.zeros([rows]), start = 0
     for block in blocks {
         let m = block.unconstrainedSize, first = start
@@ -103,7 +110,7 @@ func constrainLatents(_ blocks: [LatentBlock], _ points: Tensor) throws -> (valu
         logDet = logDet + jacobian.summingRightmost(jacobian.rank - 1)
         parts.append(x.reshaped([rows, block.size]))
     }
-    return (interleavingRows(parts, rows: rows), logDet)
+    return (parts, logDet)
 }
 
 /// The matrices `parts` (each [rows, cᵢ]) side by side: shape [rows, Σ cᵢ].

@@ -32,6 +32,16 @@ public protocol LogDensityModel {
     /// (true by default). ELBOs fit a model without a gradient by the
     /// score-function estimator.
     var hasGradient: Bool { get }
+    /// Each latent block's constrained value at each row of `points` (shape
+    /// [S, dimension]): block name → shape [S] + the value's shape; and the
+    /// summed log |det| of the maps, shape [S]. Recorded on the tape of `points`.
+    /// The default maps each block's [S, size] coordinates through
+    /// `bijectTo(block.constraint)`.
+    func constrain(_ points: Tensor) throws -> (values: [String: Tensor], logAbsDetJacobian: Tensor)
+    /// The unconstrained point (`dimension` coordinates) that `strategy` picks,
+    /// drawing with `key`. The default, for models without a prior, is
+    /// described at `InitStrategy`.
+    func initialPoint(_ strategy: InitStrategy, key: PRNGKey) throws -> [Double]
 }
 
 extension LogDensityModel {

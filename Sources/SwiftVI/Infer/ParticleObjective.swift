@@ -12,9 +12,14 @@
 /// sum is the pathwise part: log q's own dependence on the parameters at the
 /// fixed draws. The baseline depends only on the other particles, so the
 /// estimator stays unbiased; it needs at least 2 particles and a guide that
-/// evaluates its density (`Guide.logDensity(_:parameters:)`).
+/// evaluates its density (`Guide.logDensity(_:parameters:)`). A
+/// `MinibatchModel` draws one minibatch per step, shared by its amortized
+/// guide (reparameterized draws only).
 func particleLoss(model: any LogDensityModel, guide: any Guide, parameters: Tensor, key: PRNGKey,
                   numParticles: Int, vectorized: Bool, bound: (Tensor) -> Tensor) throws -> Tensor {
+    if let model = model as? any MinibatchModel {
+        return -bound(try minibatchLogWeights(model: model, guide: guide, parameters: parameters, count: numParticles, key: key))
+    }
     let keys = key.split(2)
     guard !model.hasGradient else {
         let (z, logq) = try guide.sample(parameters: parameters, count: numParticles, key: keys[0])

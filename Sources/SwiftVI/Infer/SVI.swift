@@ -39,10 +39,11 @@ public struct SVI {
         self.loss = loss
     }
 
-    /// The state before the first step.
-    public func initialize(key: PRNGKey) -> SVIState {
+    /// The state before the first step. Throws when the guide's
+    /// initialization fails.
+    public func initialize(key: PRNGKey) throws -> SVIState {
         let keys = key.split(2)
-        let parameters = guide.initialParameters(key: keys[1])
+        let parameters = try guide.initialParameters(key: keys[1])
         return SVIState(parameters: parameters,
                         optimizerState: optimizer.initialState(parameterCount: parameters.count),
                         key: keys[0])
@@ -157,7 +158,7 @@ public struct SVI {
     /// Initializes with `key` and takes up to `numSteps` steps.
     public func run(key: PRNGKey, numSteps: Int, earlyStopping: EarlyStopping? = nil,
                     progress: ((Int, Double) -> Bool)? = nil) throws -> SVIRunResult {
-        var state = initialize(key: key)
+        var state = try initialize(key: key)
         var losses: [Double] = []
         try run(&state, numSteps: numSteps, losses: &losses, earlyStopping: earlyStopping, progress: progress)
         return SVIRunResult(params: parameters(state), losses: losses, state: state)

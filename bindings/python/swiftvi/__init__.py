@@ -6,12 +6,13 @@ the SWIFTVI_LIBRARY environment variable or the repository's build folders and
 loaded on first use.
 """
 
-from . import constraints, optim, random, transforms
+from . import autoguides, constraints, initialization, optim, random, transforms
 from ._capi import SVI_ABI_VERSION
 from ._library import lib as _lib
 from ._version import __version__
 from . import distributions
 from .distributions import *  # noqa: F401,F403  (every family, by its NumPyro name)
+from .autoguides import *  # noqa: F401,F403  (NumPyro's autoguide names)
 from .errors import LibraryLoadError, Status, SwiftVIError
 from .infer import (
     ELBO,
@@ -28,7 +29,9 @@ from .infer import (
     TraceMeanField_ELBO,
 )
 from .predictive import Estimate, Predictive, estimate_elbo, log_evidence
+from .initialization import *  # noqa: F401,F403  (init_to_median, init_to_value, …)
 from .random import PRNGKey
+from .vae import VAE, make_moons
 from .transforms import TransformedDistribution, biject_to
 
 
@@ -63,6 +66,7 @@ __all__ = [
     "TraceMeanField_ELBO",
     "Trace_ELBO",
     "TransformedDistribution",
+    "VAE",
     "__version__",
     "abi_version",
     "biject_to",
@@ -70,8 +74,13 @@ __all__ = [
     "estimate_elbo",
     "library_version",
     "log_evidence",
+    "make_moons",
     "optim",
     *distributions.__all__,
+    *autoguides.__all__,
+    *initialization.__all__,
+    "autoguides",
+    "initialization",
     "random",
     "transforms",
 ]

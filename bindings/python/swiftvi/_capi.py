@@ -41,8 +41,23 @@ SVI_SCHEDULE_EXPONENTIAL_DECAY = 1
 SVI_SCHEDULE_COSINE_DECAY = 2
 SVI_SCHEDULE_PIECEWISE_CONSTANT = 3
 
+SVI_INIT_TO_UNIFORM = 0
+SVI_INIT_TO_MEDIAN = 1
+SVI_INIT_TO_MEAN = 2
+SVI_INIT_TO_SAMPLE = 3
+SVI_INIT_TO_VALUE = 4
+
+SVI_NONLINEARITY_ELU = 0
+SVI_NONLINEARITY_RELU = 1
+SVI_ACTIVATION_RELU = 0
+SVI_ACTIVATION_TANH = 1
+SVI_ACTIVATION_SOFTPLUS = 2
+SVI_ACTIVATION_SIGMOID = 3
+
 svi_status = c_int32
 svi_constraint_kind = c_int32
+svi_init_kind = c_int32
+svi_nonlinearity = c_int32
 svi_dist = c_uint64
 svi_model = c_uint64
 svi_guide = c_uint64
@@ -51,6 +66,8 @@ svi_elbo = c_uint64
 svi_svi = c_uint64
 svi_transform = c_uint64
 svi_schedule_kind = c_int32
+svi_vae = c_uint64
+svi_activation = c_int32
 
 _double_p = POINTER(c_double)
 
@@ -76,6 +93,9 @@ class svi_named_array(ctypes.Structure):
 svi_log_density_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t, _double_p, _double_p, _double_p)
 svi_progress_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_double)
 svi_predict_fn = ctypes.CFUNCTYPE(c_int, c_void_p, c_size_t, c_size_t, _double_p, c_size_t, _double_p)
+svi_vae_log_likelihood_fn = ctypes.CFUNCTYPE(
+    c_int, c_void_p, c_size_t, c_size_t, _double_p, c_size_t, _double_p, c_size_t, _double_p, _double_p, _double_p, _double_p
+)
 
 
 class svi_latent_block(ctypes.Structure):
@@ -112,6 +132,65 @@ class svi_auto_normal_options(ctypes.Structure):
         ("init_radius", c_double),
         ("init_loc", _double_p),
         ("init_loc_len", c_size_t),
+    ]
+
+
+class svi_init_strategy(ctypes.Structure):
+    """An initialization strategy of the automatic guides."""
+
+    _fields_ = [
+        ("kind", svi_init_kind),
+        ("radius", c_double),
+        ("num_samples", c_size_t),
+        ("values", POINTER(svi_named_array)),
+        ("num_values", c_size_t),
+    ]
+
+
+class svi_auto_diagonal_normal_options(ctypes.Structure):
+    """Options of the AutoDiagonalNormal guide."""
+
+    _fields_ = [("struct_size", c_uint32), ("init_scale", c_double), ("init_loc_fn", svi_init_strategy)]
+
+
+class svi_auto_multivariate_normal_options(ctypes.Structure):
+    """Options of the AutoMultivariateNormal guide."""
+
+    _fields_ = [("struct_size", c_uint32), ("init_scale", c_double), ("init_loc_fn", svi_init_strategy)]
+
+
+class svi_auto_low_rank_multivariate_normal_options(ctypes.Structure):
+    """Options of the AutoLowRankMultivariateNormal guide."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("init_scale", c_double),
+        ("rank", c_size_t),
+        ("init_loc_fn", svi_init_strategy),
+    ]
+
+
+class svi_auto_delta_options(ctypes.Structure):
+    """Options of the AutoDelta guide."""
+
+    _fields_ = [("struct_size", c_uint32), ("init_loc_fn", svi_init_strategy)]
+
+
+class svi_auto_laplace_approximation_options(ctypes.Structure):
+    """Options of the AutoLaplaceApproximation guide."""
+
+    _fields_ = [("struct_size", c_uint32), ("init_loc_fn", svi_init_strategy)]
+
+
+class svi_auto_iaf_normal_options(ctypes.Structure):
+    """Options of the AutoIAFNormal guide."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("num_flows", c_size_t),
+        ("hidden_dims", POINTER(c_size_t)),
+        ("num_hidden_dims", c_size_t),
+        ("nonlinearity", svi_nonlinearity),
     ]
 
 
@@ -239,6 +318,28 @@ class svi_predictive_options(ctypes.Structure):
     ]
 
 
+class svi_vae_options(ctypes.Structure):
+    """Options of a variational autoencoder."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("data_dim", c_size_t),
+        ("latent_dim", c_size_t),
+        ("hidden_sizes", POINTER(c_size_t)),
+        ("num_hidden", c_size_t),
+        ("activation", svi_activation),
+        ("decoder_scale", c_double),
+        ("encoder_scale", c_double),
+        ("num_particles", c_size_t),
+        ("batch_size", c_size_t),
+        ("optim", svi_optim),
+        ("log_likelihood", svi_vae_log_likelihood_fn),
+        ("user_data", c_void_p),
+        ("num_likelihood_params", c_size_t),
+        ("initial_likelihood_params", _double_p),
+    ]
+
+
 _size_p = POINTER(c_size_t)
 _key_p = POINTER(svi_key)
 
@@ -293,6 +394,62 @@ PROTOTYPES = {
     "svi_auto_normal_options_init": (svi_status, [POINTER(svi_auto_normal_options), c_uint32]),
     "svi_guide_new_auto_normal": (svi_status, [POINTER(svi_guide), svi_model, POINTER(svi_auto_normal_options)]),
     "svi_guide_free": (svi_status, [svi_guide]),
+    "svi_auto_diagonal_normal_options_init": (svi_status, [POINTER(svi_auto_diagonal_normal_options), c_uint32]),
+    "svi_guide_new_auto_diagonal_normal": (
+        svi_status,
+        [POINTER(svi_guide), svi_model, POINTER(svi_auto_diagonal_normal_options)],
+    ),
+    "svi_auto_multivariate_normal_options_init": (
+        svi_status,
+        [POINTER(svi_auto_multivariate_normal_options), c_uint32],
+    ),
+    "svi_guide_new_auto_multivariate_normal": (
+        svi_status,
+        [POINTER(svi_guide), svi_model, POINTER(svi_auto_multivariate_normal_options)],
+    ),
+    "svi_auto_low_rank_multivariate_normal_options_init": (
+        svi_status,
+        [POINTER(svi_auto_low_rank_multivariate_normal_options), c_uint32],
+    ),
+    "svi_guide_new_auto_low_rank_multivariate_normal": (
+        svi_status,
+        [POINTER(svi_guide), svi_model, POINTER(svi_auto_low_rank_multivariate_normal_options)],
+    ),
+    "svi_auto_delta_options_init": (svi_status, [POINTER(svi_auto_delta_options), c_uint32]),
+    "svi_guide_new_auto_delta": (svi_status, [POINTER(svi_guide), svi_model, POINTER(svi_auto_delta_options)]),
+    "svi_auto_laplace_approximation_options_init": (
+        svi_status,
+        [POINTER(svi_auto_laplace_approximation_options), c_uint32],
+    ),
+    "svi_guide_new_auto_laplace_approximation": (
+        svi_status,
+        [POINTER(svi_guide), svi_model, POINTER(svi_auto_laplace_approximation_options)],
+    ),
+    "svi_auto_iaf_normal_options_init": (svi_status, [POINTER(svi_auto_iaf_normal_options), c_uint32]),
+    "svi_guide_new_auto_iaf_normal": (
+        svi_status,
+        [POINTER(svi_guide), svi_model, POINTER(svi_auto_iaf_normal_options)],
+    ),
+    "svi_guide_num_latents": (svi_status, [svi_guide, _size_p]),
+    "svi_guide_latent_name": (svi_status, [svi_guide, c_size_t, POINTER(c_char_p)]),
+    "svi_guide_latent_shape": (svi_status, [svi_guide, c_char_p, _size_p, c_size_t, _size_p]),
+    "svi_guide_sample_posterior": (
+        svi_status,
+        [svi_guide, svi_svi, POINTER(svi_named_array), c_size_t, svi_key, c_size_t, c_char_p, _double_p, c_size_t],
+    ),
+    "svi_guide_median": (
+        svi_status,
+        [svi_guide, svi_svi, POINTER(svi_named_array), c_size_t, c_char_p, _double_p, c_size_t],
+    ),
+    "svi_guide_quantiles": (
+        svi_status,
+        [svi_guide, svi_svi, POINTER(svi_named_array), c_size_t, _double_p, c_size_t, c_char_p, _double_p, c_size_t],
+    ),
+    "svi_guide_laplace_posterior": (
+        svi_status,
+        [svi_guide, svi_svi, POINTER(svi_named_array), c_size_t, _double_p, c_size_t, _double_p, c_size_t],
+    ),
+    "svi_svi_param_shape": (svi_status, [svi_svi, c_char_p, _size_p, c_size_t, _size_p]),
     "svi_sgd_options_init": (svi_status, [POINTER(svi_sgd_options), c_uint32]),
     "svi_optim_new_sgd": (svi_status, [POINTER(svi_optim), POINTER(svi_sgd_options)]),
     "svi_adam_options_init": (svi_status, [POINTER(svi_adam_options), c_uint32]),
@@ -355,4 +512,18 @@ PROTOTYPES = {
         svi_status,
         [svi_model, svi_guide, POINTER(svi_named_array), c_size_t, svi_key, c_size_t, _double_p, _double_p],
     ),
+    "svi_vae_options_init": (svi_status, [POINTER(svi_vae_options), c_uint32]),
+    "svi_vae_new": (svi_status, [POINTER(svi_vae), POINTER(svi_vae_options)]),
+    "svi_vae_free": (svi_status, [svi_vae]),
+    "svi_vae_init": (svi_status, [svi_vae, svi_key]),
+    "svi_vae_train": (svi_status, [svi_vae, _double_p, c_size_t, c_size_t, _double_p, svi_progress_fn, c_void_p]),
+    "svi_vae_num_steps": (svi_status, [svi_vae, _size_p]),
+    "svi_vae_num_params": (svi_status, [svi_vae, _size_p]),
+    "svi_vae_get_params": (svi_status, [svi_vae, _double_p, c_size_t]),
+    "svi_vae_evaluate": (svi_status, [svi_vae, _double_p, c_size_t, c_size_t, svi_key, _double_p, _double_p]),
+    "svi_vae_encode": (svi_status, [svi_vae, _double_p, c_size_t, _double_p, _double_p, c_size_t]),
+    "svi_vae_decode": (svi_status, [svi_vae, _double_p, c_size_t, _double_p, c_size_t]),
+    "svi_vae_reconstruct": (svi_status, [svi_vae, _double_p, c_size_t, svi_key, _double_p, c_size_t]),
+    "svi_vae_sample": (svi_status, [svi_vae, c_size_t, svi_key, _double_p, c_size_t, _double_p, c_size_t]),
+    "svi_make_moons": (svi_status, [c_size_t, c_double, svi_key, _double_p, c_size_t, POINTER(c_int32)]),
 }

@@ -5,7 +5,7 @@ import operator
 
 import numpy as np
 
-from . import _capi
+from . import _capi, _library
 
 
 class CArray:
@@ -50,3 +50,11 @@ class NamedArrays:
 
     def __len__(self):
         return len(self._values)
+
+
+def query_shape(function, *args):
+    """The shape the library function ``function`` writes after ``args`` (as out_shape, capacity, out_ndim)."""
+    shape = (ctypes.c_size_t * _capi.SVI_MAX_NDIM)()
+    ndim = ctypes.c_size_t()
+    _library.call(function, *args, shape, _capi.SVI_MAX_NDIM, ctypes.byref(ndim))
+    return tuple(shape[: ndim.value])

@@ -6,7 +6,7 @@ import numpy as np
 
 from . import _capi, _library
 from ._handle import Handle
-from ._marshal import CArray, NamedArrays, double_ptr, numpy_result, size
+from ._marshal import CArray, NamedArrays, double_ptr, numpy_result, query_shape, size
 from .random import as_key
 
 
@@ -31,10 +31,7 @@ class Distribution(Handle):
         return handle.value
 
     def _query_shape(self, function):
-        shape = (ctypes.c_size_t * _capi.SVI_MAX_NDIM)()
-        ndim = ctypes.c_size_t()
-        _library.call(function, self._handle, shape, _capi.SVI_MAX_NDIM, ctypes.byref(ndim))
-        return tuple(shape[: ndim.value])
+        return query_shape(function, self._handle)
 
     @property
     def family(self):

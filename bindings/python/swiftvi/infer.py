@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _capi, _library, constraints
 from ._handle import Handle
-from ._marshal import double_ptr, size
+from ._marshal import NamedArrays, double_ptr, query_shape, size
 from .distributions import Distribution
 from .errors import SwiftVIError
 from .optim import Optimizer
@@ -205,9 +205,63 @@ class DistributionModel(Model):
 
 
 class Guide(Handle):
-    """A variational family with learnable parameters, held by the library."""
+    """A variational family with learnable parameters, held by the library.
+
+    The posterior queries take ``params``: a dict of the guide's constrained
+    parameters (as ``SVIRunResult.params`` or ``SVI.get_params()`` give them)
+    or a fitted ``SVI`` (its current parameters).
+    """
 
     _free_function = "svi_guide_free"
+    model = None
+
+    def _latent_shapes(self):
+        """Each latent site's name and (constrained) value shape, in the model's order."""
+        count = ctypes.c_size_t()
+        _library.call("svi_guide_num_latents", self._handle, ctypes.byref(count))
+        names = []
+        for index in range(count.value):
+            name = ctypes.c_char_p()
+            _library.call("svi_guide_latent_name", self._handle, index, ctypes.byref(name))
+            names.append(name.value)
+        return {name.decode(): query_shape("svi_guide_latent_shape", self._handle, name) for name in names}
+
+    def _per_site(self, function, params, leading, *args):
+        """``{site: array of shape leading + site shape}`` written by ``function(guide, svi, params, n, *args, site, out, len)``."""
+        svi_handle, named = (params.handle, None) if isinstance(params, SVI) else (0, NamedArrays(params))
+        result = {}
+        with _reraising(*self.model._callbacks):
+            for site, shape in self._latent_shapes().items():
+                out = np.empty(leading + shape)
+                _library.call(
+                    function,
+                    self._handle,
+                    svi_handle,
+                    named.array if named else None,
+                    len(named) if named else 0,
+                    *args,
+                    site.encode(),
+                    double_ptr(out),
+                    out.size,
+                )
+                result[site] = out
+        return result
+
+    def sample_posterior(self, seed, params, num_samples=1):
+        """``num_samples`` draws of the approximate posterior, each site's constrained: ``{site: (num_samples, *shape)}``."""
+        num_samples = size(num_samples, "num_samples")
+        return self._per_site("svi_guide_sample_posterior", params, (num_samples,), as_key(seed), num_samples)
+
+    def median(self, params):
+        """Each site's posterior median (the constrained unconstrained-marginal median): ``{site: shape}``."""
+        return self._per_site("svi_guide_median", params, ())
+
+    def quantiles(self, params, quantiles):
+        """Each site's posterior quantiles at ``quantiles`` in (0, 1): ``{site: (len(quantiles), *shape)}``."""
+        quantiles = np.ascontiguousarray(quantiles, dtype=np.float64).reshape(-1)
+        return self._per_site(
+            "svi_guide_quantiles", params, (quantiles.size,), double_ptr(quantiles), quantiles.size
+        )
 
 
 class AutoNormal(Guide):
@@ -433,5 +487,5 @@ class SVI(Handle):
             _library.call("svi_svi_param_size", self._handle, name.value, ctypes.byref(param_size))
             value = np.empty(param_size.value)
             _library.call("svi_svi_get_param", self._handle, name.value, double_ptr(value), value.size)
-            params[name.value.decode()] = value
+            params[name.value.decode()] = value.reshape(query_shape("svi_svi_param_shape", self._handle, name.value))
         return params

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import _capi, _library
 from ._handle import Handle
-from ._marshal import CArray, NamedArrays, double_ptr, numpy_result
+from ._marshal import CArray, NamedArrays, double_ptr, numpy_result, query_shape
 from .constraints import Constraint
 from .distributions import Distribution
 
@@ -85,10 +85,7 @@ class Transform(Handle):
     def _shape(self, function, shape):
         shape = tuple(int(s) for s in shape)
         c_shape = (ctypes.c_size_t * max(len(shape), 1))(*shape)
-        out = (ctypes.c_size_t * _capi.SVI_MAX_NDIM)()
-        ndim = ctypes.c_size_t()
-        _library.call(function, self._handle, len(shape), c_shape, out, _capi.SVI_MAX_NDIM, ctypes.byref(ndim))
-        return tuple(out[: ndim.value])
+        return query_shape(function, self._handle, len(shape), c_shape)
 
     def forward_shape(self, shape):
         """The shape of ``self(x)`` for ``x`` of shape ``shape``."""

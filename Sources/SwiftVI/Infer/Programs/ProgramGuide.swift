@@ -121,6 +121,11 @@ public struct ProgramGuide: Guide {
         }
     }
 
+    /// Guide draws as the model's constrained site values.
+    public func samplePosterior(parameters: [Double], count: Int, key: PRNGKey) throws -> [String: Tensor] {
+        try model.constrain(sample(parameters: Tensor(parameters), count: count, key: key).points).values
+    }
+
     /// Each param's constrained value from the flat unconstrained vector.
     private func constrainedValues(_ flat: Tensor) throws -> [String: Tensor] {
         let expected = parameters.reduce(0) { $0 + $1.initial.count }

@@ -27,9 +27,9 @@ public struct ProgramModel: LogDensityModel {
     public let latentSites: [LatentSite]
     /// Whether a plate of the program is subsampled, so a log-density needs a key.
     public let isSubsampled: Bool
-    private let program: Program<Void>
+    let program: Program<Void>
     /// Each latent site's coordinates within a point, and their shape.
-    private let layout: [String: (coordinates: Range<Int>, shape: [Int])]
+    let layout: [String: (coordinates: Range<Int>, shape: [Int])]
 
     /// Runs `program` once under `Handlers.seed(key:)` to find its latent
     /// sites, their shapes and supports. Throws `notImplemented` for what is not
@@ -49,7 +49,9 @@ public struct ProgramModel: LogDensityModel {
             default: break
             }
         }
-        latents = sites.map { LatentBlock(name: $0.name, size: $0.unconstrainedShape.reduce(1, *)) }
+        latents = sites.map {
+            LatentBlock(name: $0.name, size: $0.unconstrainedShape.reduce(1, *), constraint: $0.support)
+        }
         try validateLatents(latents)
         latentSites = sites
         var start = 0
@@ -108,6 +110,26 @@ public struct ProgramModel: LogDensityModel {
         }
         let (trace, _) = try run(Tensor(shape: [1, dimension], scalars: point), row: 0, key: key)
         return Dictionary(uniqueKeysWithValues: latentSites.map { ($0.name, trace[$0.name]!.value!) })
+    }
+
+    /// Runs the program at each row (with a fixed key when a plate is
+    /// subsampled, as only the latent values matter), so a site's support may
+    /// depend on the values upstream of it.
+    public func constrain(_ points: Tensor) throws -> (values: [String: Tensor], logAbsDetJacobian: Tensor) {
+        guard points.rank == 2, points.shape[1] == dimension else {
+            throw SVIError.shapeMismatch("ProgramModel: points of shape \(points.shape); expected [S, \(dimension)]")
+        }
+        let s = points.shape[0]
+        var draws: [String: [Tensor]] = [:], logDets: [Tensor] = []
+        for row in 0..<s {
+            let (trace, logDet) = try run(points, row: row, key: isSubsampled ? PRNGKey(seed: 0) : nil)
+            for site in latentSites { draws[site.name, default: []].append(trace[site.name]!.value!) }
+            logDets.append(logDet)
+        }
+        let values = Dictionary(uniqueKeysWithValues: latentSites.map { site in
+            (site.name, Tensor.concatenating(draws[site.name] ?? []).reshaped([s] + site.shape))
+        })
+        return (values, Tensor.concatenating(logDets))
     }
 
     /// Runs the program with row `row` of `points` substituted (NumPyro's
