@@ -78,8 +78,7 @@ import Testing
         let glm = try Self.logisticModel(rows: 40, columns: 3)
         let x = Tensor(shape: [40, 3], scalars: glm.features), y = Tensor(glm.responses)
         let program = try ProgramModel { ctx in
-            let w = try ctx.sample("w", Independent(base: Normal(loc: Tensor([0.2, 0.2, 0.2]), scale: 1.5),
-                                                    reinterpretedBatchDims: 1))
+            let w = try ctx.sample("w", Normal(loc: Tensor([0.2, 0.2, 0.2]), scale: 1.5))
             let b = try ctx.sample("b", Normal(loc: -0.1, scale: 2))
             try ctx.plate("data", size: 40) { _ in
                 _ = try ctx.sample("y", Bernoulli(logits: matmul(x, w.reshaped([3, 1])).reshaped([40]) + b), obs: y)
@@ -116,10 +115,14 @@ import Testing
             return (values, gradient)
         }
         let models: [any LogDensityModel] = [try Self.linearModel(), try Self.logisticModel(subsample: 20), callback]
+        let guides: [(any LogDensityModel) throws -> any Guide] = [{ try AutoNormal(model: $0) },
+                                                                  { try AutoMultivariateNormal(model: $0) }]
         for model in models {
-            let guide = try AutoNormal(model: model)
+          for makeGuide in guides {
+            let guide = try makeGuide(model)
             let loss = try TraceELBO(numParticles: particles)
-            let parameters = guide.initialParameters(key: PRNGKey(seed: 4))
+            var parameters = try guide.initialParameters(key: PRNGKey(seed: 4))
+            parameters = parameters.enumerated().map { $0.element + 0.1 * Double($0.offset % 5) }  // off the initial symmetry
             let direct = try #require(DirectELBOStep(model: model, guide: guide, loss: loss, parameterCount: parameters.count))
             let key = PRNGKey(seed: 6)
             let value = try direct.lossAndGradient(parameters: parameters, key: key)
@@ -128,6 +131,7 @@ import Testing
             }
             #expect(Self.agree([value], [referenceValue]))
             #expect(Self.agree(direct.gradient, referenceGradient.scalars))
+          }
         }
     }
 

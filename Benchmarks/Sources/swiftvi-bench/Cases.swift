@@ -64,8 +64,8 @@ func programModel(_ benchCase: BenchCase, _ data: Dataset) throws -> ProgramMode
     default:
         let subsample = benchCase.subsample
         return try ProgramModel { ctx in
-            let w = try ctx.sample("w", Independent(base: Normal(loc: Tensor(shape: [d], scalars: .init(repeating: 0, count: d)),
-                                                                 scale: 1), reinterpretedBatchDims: 1))
+            // A batch of D weights (Independent(Normal) is not accepted as a latent block on main yet).
+            let w = try ctx.sample("w", Normal(loc: Tensor(shape: [d], scalars: .init(repeating: 0, count: d)), scale: 1))
             let b = try ctx.sample("b", Normal(loc: 0, scale: 1))
             try ctx.plate("data", size: n, subsampleSize: subsample) { plate in
                 let rows = try plate.subsample(x, eventDim: 1), obs = try plate.subsample(y)

@@ -32,6 +32,6 @@ func glmModel(_ benchCase: BenchCase, _ data: Dataset) throws -> GeneralizedLine
 func makeGuide(_ kind: GuideKind, _ model: any LogDensityModel) throws -> any Guide {
     switch kind {
     case .autoNormal: return try AutoNormal(model: model)
-    case .autoMultivariateNormal: throw BenchError("AutoMultivariateNormal is not on this branch yet")
+    case .autoMultivariateNormal: return try AutoMultivariateNormal(model: model)
     }
 }
