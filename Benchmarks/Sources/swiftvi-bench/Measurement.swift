@@ -44,11 +44,11 @@ func time(_ svi: SVI, steps: Int, repeats: Int)
     throws -> (microseconds: Double, cpuMicroseconds: Double, loss: Double, allocations: Double) {
     var losses: [Double] = []
     losses.reserveCapacity(steps)
-    var warm = svi.initialize(key: PRNGKey(seed: 0))
+    var warm = try svi.initialize(key: PRNGKey(seed: 0))
     try svi.run(&warm, numSteps: max(steps / 10, 1), losses: &losses)
     var times: [Double] = [], cpuTimes: [Double] = [], lastLoss = Double.nan, allocations = 0.0
     for _ in 0..<repeats {
-        var state = svi.initialize(key: PRNGKey(seed: 0))
+        var state = try svi.initialize(key: PRNGKey(seed: 0))
         losses.removeAll(keepingCapacity: true)
         let before = svibench_allocation_count()
         let start = seconds(CLOCK_MONOTONIC), cpuStart = seconds(CLOCK_PROCESS_CPUTIME_ID)
