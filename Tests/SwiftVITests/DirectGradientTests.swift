@@ -1,3 +1,4 @@
+import RealModule
 import Testing
 @testable import SwiftVI
 
@@ -114,7 +115,11 @@ import Testing
             }
             return (values, gradient)
         }
-        let models: [any LogDensityModel] = [try Self.linearModel(), try Self.logisticModel(subsample: 20), callback]
+        // log p = log p₀ + log(1 − p₀) over p ∈ (0, 1): a block the tape maps.
+        let coin = try CallbackModel(latents: [LatentBlock(name: "p", size: 1, constraint: .unitInterval)]) { z, count in
+            (z.map { Double.log($0) + Double.log(1 - $0) }, z.map { 1 / $0 - 1 / (1 - $0) })
+        }
+        let models: [any LogDensityModel] = [try Self.linearModel(), try Self.logisticModel(subsample: 20), callback, coin]
         let guides: [(any LogDensityModel) throws -> any Guide] = [{ try AutoNormal(model: $0) },
                                                                   { try AutoMultivariateNormal(model: $0) }]
         for model in models {

@@ -29,11 +29,15 @@ func seconds(_ clock: clockid_t) -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
-/// The process's peak resident set (getrusage's ru_maxrss, in kilobytes on Linux), in MB.
+/// The peak resident set of this process image in MB: VmHWM from
+/// /proc/self/status. (getrusage's ru_maxrss is carried across exec on Linux,
+/// so a harness started by a large process would report that process's peak.)
 func peakResidentMegabytes() -> Double {
-    var usage = rusage()
-    getrusage(RUSAGE_SELF.rawValue, &usage)
-    return Double(usage.ru_maxrss) / 1024
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return .nan }
+    return kilobytes / 1024
 }
 
 /// Runs `svi` for `steps` steps from a fresh state `repeats` times after one

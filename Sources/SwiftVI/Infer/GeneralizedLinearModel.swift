@@ -151,8 +151,8 @@ public struct GeneralizedLinearModel: DirectGradientModel {
                                       scratch: UnsafeMutablePointer<Double>) throws {
         let d = dimension
         for i in 0..<(count * d) { gradient[i] = 0 }
-        try features.withUnsafeBufferPointer { x in
-            try responses.withUnsafeBufferPointer { y in
+        features.withUnsafeBufferPointer { x in
+            responses.withUnsafeBufferPointer { y in
                 let kernel = GLMKernel(x: x.baseAddress!, y: y.baseAddress!, columns: columns, likelihood: likelihood,
                                        points: points, dimension: d, gradient: gradient, scratch: scratch)
                 if isSubsampled {

@@ -1,3 +1,5 @@
+import RealModule
+
 /// A model that writes its log-density and gradient at a batch of points
 /// straight into caller buffers, with no tape: what lets SVI take a step
 /// without recording or allocating (see `DirectELBOStep`).
@@ -38,11 +40,47 @@ extension LogDensityModel {
 extension CallbackModel: DirectGradientModel {
     public func scratchCount(points count: Int) -> Int { 0 }
 
-    /// The callback once for all rows, its gradient chained through the
-    /// latent blocks' constraint maps by the tape.
+    /// The callback once for all rows. Blocks that are real or positive (through
+    /// exp, log-determinant u) are mapped and chained by hand; other
+    /// constraints go through the tape.
     public func logDensityAndGradient(points: UnsafePointer<Double>, count: Int, key: PRNGKey,
                                       logDensity: UnsafeMutablePointer<Double>, gradient: UnsafeMutablePointer<Double>,
                                       scratch: UnsafeMutablePointer<Double>) throws {
-        try tapeLogDensityAndGradient(points: points, count: count, key: key, logDensity: logDensity, gradient: gradient)
+        let positive = latents.map { block -> Bool? in
+            if block.isUnconstrained { return false }
+            if case .positive = block.constraint { return true }
+            return nil
+        }
+        guard !positive.contains(nil) else {
+            return try tapeLogDensityAndGradient(points: points, count: count, key: key, logDensity: logDensity,
+                                                 gradient: gradient)
+        }
+        // Every block has as many values as coordinates here.
+        let d = dimension
+        var values = [Double](repeating: 0, count: count * d)
+        for s in 0..<count {
+            var j = 0, logDeterminant = 0.0
+            for (block, isPositive) in zip(latents, positive) {
+                for _ in 0..<block.size {
+                    let u = points[s * d + j]
+                    values[s * d + j] = isPositive! ? Double.exp(u) : u
+                    if isPositive! { logDeterminant += u }
+                    j += 1
+                }
+            }
+            logDensity[s] = logDeterminant
+        }
+        let (density, byValue) = try call(values, count: count)
+        for s in 0..<count {
+            logDensity[s] += density[s]
+            var j = 0
+            for (block, isPositive) in zip(latents, positive) {
+                for _ in 0..<block.size {
+                    let i = s * d + j
+                    gradient[i] = isPositive! ? byValue[i] * values[i] + 1 : byValue[i]
+                    j += 1
+                }
+            }
+        }
     }
 }
