@@ -23,9 +23,15 @@
  *    of more than SVI_MAX_NDIM dimensions, or a count or index out of range,
  *    is SVI_E_INVALID_ARGUMENT. Out-pointers are required (SVI_E_NULL_POINTER)
  *    unless documented as optional.
- *  - Thread safety: every function may be called from any thread. Distribution
- *    handles are immutable and may be shared between threads. A model, guide,
- *    optimizer, ELBO or SVI handle may be used by one thread at a time.
+ *  - Callbacks may call into the library, except to step, initialize,
+ *    restore or free the SVI that runs them; reading that SVI shows its state
+ *    from before the running call.
+ *  - Thread safety: every function may be called from any thread.
+ *    Distribution, transform, model, guide, optimizer and ELBO handles are
+ *    immutable once made and may be used by any number of threads at once (a
+ *    callback model then calls its callback on each of those threads). An SVI
+ *    or VAE handle holds the state of a fit: it may be used by one thread at
+ *    a time. Each handle type below repeats its rule.
  *
  * Randomness is reproducible: the same svi_key gives the same numbers on every
  * platform, thread and call order.
@@ -269,7 +275,9 @@ svi_status svi_kl_divergence(svi_dist p, svi_dist q, double *out,
                              size_t out_len);
 
 /** Monte Carlo KL(p ‖ q) from `num_samples` (at least 2) draws of p: writes
- *  the estimate and its standard error, each of the broadcast batch shape. */
+ *  the estimate and its standard error, each of the broadcast batch shape.
+ *  SVI_E_SHAPE_MISMATCH unless p and q have the same event shape and q's
+ *  batch shape broadcasts with p's without having more dimensions. */
 svi_status svi_kl_monte_carlo(svi_dist p, svi_dist q, size_t num_samples,
                               svi_key key, double *out_estimate,
                               double *out_standard_error, size_t out_len);
@@ -417,7 +425,8 @@ svi_status svi_transformed_distribution_new(svi_dist *out, svi_dist base,
 /* Models                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/** A model handle: an unnormalized log-density over named latent blocks. */
+/** A model handle: an unnormalized log-density over named latent blocks.
+ *  Immutable once made; may be shared between threads. */
 typedef uint64_t svi_model;
 
 /**
@@ -428,13 +437,28 @@ typedef uint64_t svi_model;
  * value reports failure (SVI_E_CALLBACK_FAILED). Called once per SVI step
  * with all particles at once (unless the ELBO's vectorize_particles is 0).
  * The points are the latent values, each block mapped onto its constraint
- * (see svi_latent_block): `dim` is the model's constrained dimension, and
- * the gradient is with respect to those values.
+ * (see svi_latent_block) and the parameter blocks' values at their places:
+ * `dim` is the model's constrained dimension plus the parameter blocks'
+ * sizes, and the gradient is with respect to all those values.
  */
 typedef int (*svi_log_density_fn)(void *user_data, size_t num_points,
                                   size_t dim, const double *points,
                                   double *out_log_density,
                                   double *out_gradient);
+
+/** What a block of a callback model is: a latent variable the guide draws
+ *  (SVI_BLOCK_LATENT, the default) or a learnable model parameter
+ *  (SVI_BLOCK_PARAMETER, NumPyro's param in a model): a point estimate that
+ *  SVI optimizes jointly with the guide's parameters. A parameter block's
+ *  values appear in every point the callback sees, at the block's place in
+ *  the list, the same in every point; the callback's gradient with respect to
+ *  them is what moves them. It starts at the constrained value of zero
+ *  unconstrained coordinates (0 for real, 1 for positive, the midpoint of an
+ *  interval), adds no log-determinant, needs has_gradient, and is read and
+ *  saved as an SVI parameter of its block's name. */
+typedef int32_t svi_block_kind;
+#define SVI_BLOCK_LATENT 0
+#define SVI_BLOCK_PARAMETER 1
 
 /** The support of a latent block (NumPyro's constraint of the same name). */
 typedef int32_t svi_constraint_kind;
@@ -466,7 +490,8 @@ typedef int32_t svi_constraint_kind;
  * SVI_CONSTRAINT_LOWER_CHOLESKY (n·n values, n(n+1)/2 coordinates) and
  * SVI_CONSTRAINT_CORR_CHOLESKY (n·n values, n(n-1)/2 coordinates):
  * svi_model_dim counts coordinates (the size of AutoNormal's loc and scale),
- * svi_model_constrained_dim counts values (the callback's `dim`).
+ * svi_model_constrained_dim counts values (the callback's `dim`, less any
+ * parameter blocks).
  */
 typedef struct svi_latent_block {
     const char *name;
@@ -480,6 +505,9 @@ typedef struct svi_latent_block {
     /** The finite upper bound of SVI_CONSTRAINT_INTERVAL (above lower_bound)
      *  and SVI_CONSTRAINT_LESS_THAN; ignored otherwise. */
     double upper_bound;
+    /** SVI_BLOCK_LATENT or SVI_BLOCK_PARAMETER. Read only when the options'
+     *  latent_block_size covers it; blocks of an earlier layout are latent. */
+    svi_block_kind kind;
 } svi_latent_block;
 
 /** Options of a callback model. */
@@ -496,17 +524,25 @@ typedef struct svi_callback_model_options {
      *  score-function estimator with a leave-one-out baseline across
      *  particles (at least 2 particles, see svi_elbo_new_trace). */
     int32_t has_gradient;
+    /** sizeof(svi_latent_block) as the caller compiled it, which the init
+     *  function fills in: the layout of the blocks at `latents`. Accepted are
+     *  the current size and that of the layout before `kind`; options whose
+     *  struct_size predates this field have blocks of the layout before
+     *  `kind`. */
+    size_t latent_block_size;
 } svi_callback_model_options;
 
-/** Fills `opts` with defaults (no latents, no callback, has_gradient 1).
- *  `struct_size` is sizeof(svi_callback_model_options) as the caller compiled
- *  it; the size of the earlier layout without has_gradient is accepted too
- *  (its latent blocks then have the earlier layout as well). */
+/** Fills `opts` with defaults (no latents, no callback, has_gradient 1,
+ *  latent_block_size sizeof(svi_latent_block)). `struct_size` is
+ *  sizeof(svi_callback_model_options) as the caller compiled it; the sizes
+ *  of the earlier layouts (without latent_block_size, or also without
+ *  has_gradient, whose latent blocks then have no bounds) are accepted too. */
 svi_status svi_callback_model_options_init(svi_callback_model_options *opts,
                                            uint32_t struct_size);
 
-/** Makes a model from a batched log-density callback. The latent blocks and
- *  their names are copied. The callback and user_data must stay valid until
+/** Makes a model from a batched log-density callback. The blocks and
+ *  their names are copied; at least one must be latent, and a parameter
+ *  block needs has_gradient (SVI_E_INVALID_ARGUMENT otherwise). The callback and user_data must stay valid until
  *  the model and everything using it is freed; the callback runs on the thread
  *  that calls svi_svi_step or svi_svi_run, once per step. */
 svi_status svi_model_new_callback(svi_model *out,
@@ -529,7 +565,9 @@ svi_status svi_model_dim(svi_model model, size_t *out_dim);
 /* Guides                                                                    */
 /* ------------------------------------------------------------------------ */
 
-/** A guide handle: a variational family with learnable parameters. */
+/** A guide handle: a variational family with learnable parameters (their
+ *  values live in an SVI). Immutable once made; may be shared between
+ *  threads. */
 typedef uint64_t svi_guide;
 
 /** Options of AutoNormal: a diagonal Normal over the latents, with
@@ -565,7 +603,9 @@ svi_status svi_guide_free(svi_guide guide);
  * (AutoNormal included). Parameter names are NumPyro's. */
 
 /** An SVI handle: a model, a guide, an optimizer, an ELBO, and the state of
- *  the fit (parameters, optimizer state, random key, step count). */
+ *  the fit (parameters, optimizer state, random key, step count). Mutable: use
+ *  it from one thread at a time (different SVI handles may run on different
+ *  threads at once, also when they share their parts). */
 typedef uint64_t svi_svi;
 
 /** How an automatic guide picks its initial location (NumPyro's
@@ -752,8 +792,8 @@ svi_status svi_guide_latent_shape(svi_guide guide, const char *site,
  * initialized with key 0 if it never was; its guide must have the same
  * parameters as `guide` (normally it is that guide) — or else `params`:
  * num_params named constrained values, every parameter of the guide shaped as
- * svi_svi_get_param and svi_svi_param_shape give it (extra names are
- * SVI_E_INVALID_ARGUMENT). `site` names a latent site.
+ * svi_svi_get_param and svi_svi_param_shape give it (names other than the
+ * guide's and its model's parameters are SVI_E_INVALID_ARGUMENT). `site` names a latent site.
  */
 
 /** Draws num_samples values of the approximate posterior, each latent site's
@@ -796,8 +836,9 @@ svi_status svi_guide_laplace_posterior(svi_guide guide, svi_svi svi,
                                        size_t loc_len, double *out_covariance,
                                        size_t covariance_len);
 
-/** Writes the shape of the SVI's guide parameter `name` (auto_scale_tril is
- *  D x D), as svi_dist_batch_shape writes shapes. */
+/** Writes the shape of the SVI's parameter `name`, the guide's or the
+ *  model's (auto_scale_tril is D x D), as svi_dist_batch_shape writes
+ *  shapes. */
 svi_status svi_svi_param_shape(svi_svi svi, const char *name,
                                size_t *out_shape, size_t capacity,
                                size_t *out_ndim);
@@ -806,7 +847,9 @@ svi_status svi_svi_param_shape(svi_svi svi, const char *name,
 /* Optimizers                                                                */
 /* ------------------------------------------------------------------------ */
 
-/** An optimizer handle: the settings of a gradient-based optimizer. */
+/** An optimizer handle: the settings of a gradient-based optimizer (its
+ *  state lives in an SVI). Immutable once made; may be shared between
+ *  threads. */
 typedef uint64_t svi_optim;
 
 /** Options of stochastic gradient descent. */
@@ -981,7 +1024,8 @@ svi_status svi_optim_new_clipped(svi_optim *out, svi_optim optim,
 /* ELBO objectives                                                           */
 /* ------------------------------------------------------------------------ */
 
-/** An ELBO handle: the objective SVI minimizes (its negative). */
+/** An ELBO handle: the objective SVI minimizes (its negative). Immutable once
+ *  made; may be shared between threads. */
 typedef uint64_t svi_elbo;
 
 /** Options of Trace_ELBO (and TraceMeanField_ELBO). */
@@ -1026,12 +1070,18 @@ svi_status svi_svi_new(svi_svi *out, svi_model model, svi_guide guide,
 /** Frees an SVI. Freeing 0 is a no-op. */
 svi_status svi_svi_free(svi_svi svi);
 
-/** Initializes (or re-initializes) the parameters and optimizer state. */
+/** Initializes (or re-initializes) the parameters and optimizer state.
+ *  SVI_E_NUMERICAL, with the state left as it was, when the guide's initial
+ *  parameters are not usable (a non-finite value, or a positive one that is
+ *  0), as for bounds near the largest doubles. */
 svi_status svi_svi_init(svi_svi svi, svi_key key);
 
 /** Takes one optimization step and writes its loss (the negative ELBO
- *  estimate). On failure the state is left as it was before the step.
- *  Initializes with key 0 first if svi_svi_init was never called. */
+ *  estimate). On failure the state is left as it was before the step. A
+ *  non-finite loss or gradient, or an update that would make a parameter or
+ *  the optimizer's state non-finite (or a positive parameter 0), is
+ *  SVI_E_NUMERICAL. Initializes with key 0 first if svi_svi_init was never
+ *  called. */
 svi_status svi_svi_step(svi_svi svi, double *out_loss);
 
 /**
@@ -1048,7 +1098,8 @@ svi_status svi_svi_run(svi_svi svi, svi_key key, size_t num_steps,
 /** Writes the number of steps taken since initialization. */
 svi_status svi_svi_num_steps(svi_svi svi, size_t *out_steps);
 
-/** Writes the number of named parameters of the guide. */
+/** Writes the number of named parameters: the guide's, then the model's
+ *  parameter blocks (see svi_block_kind), optimized together. */
 svi_status svi_svi_num_params(svi_svi svi, size_t *out_count);
 
 /** Writes the name of parameter `index` (static until the SVI is freed). */
@@ -1066,11 +1117,14 @@ svi_status svi_svi_param_size(svi_svi svi, const char *name,
 
 /** Writes the loss at the current parameters without taking a step: the loss
  *  the next svi_svi_step would report, as it uses the same random numbers.
- *  Initializes with key 0 first if svi_svi_init was never called. */
+ *  The loss is written as computed: a model that gives NaN gives a NaN loss
+ *  with SVI_OK (no gradient is taken, so none is checked). Initializes with
+ *  key 0 first if svi_svi_init was never called. */
 svi_status svi_svi_evaluate(svi_svi svi, double *out_loss);
 
-/** Takes one step as NumPyro's stable_update: when the loss or any gradient
- *  entry is not finite, the step is refused and SVI_OK returned, with
+/** Takes one step as NumPyro's stable_update: where svi_svi_step would give
+ *  SVI_E_NUMERICAL (a non-finite loss, gradient or update), the step is
+ *  refused and SVI_OK returned, with
  *  *out_accepted 0: the parameters, optimizer state and step count stay as
  *  they were and only the random key moves on. Otherwise as svi_svi_step,
  *  with *out_accepted 1. Writes the loss (non-finite when refused for it) to
@@ -1091,8 +1145,10 @@ svi_status svi_svi_save(svi_svi svi, uint8_t *out, size_t capacity,
 /** Restores a state saved by svi_svi_save from an SVI with the same guide
  *  layout and optimizer kind: steps taken afterwards are bit-identical to
  *  those the saved SVI would have taken. Bytes that are truncated, corrupt,
- *  of an unknown format version, or of another parameter or optimizer layout
- *  are SVI_E_INVALID_ARGUMENT, and the state is left as it was. */
+ *  of an unknown format version, of another parameter or optimizer layout,
+ *  or that hold a non-finite value, a step count above 2^53 or a parameter
+ *  the guide cannot use (a positive one that is 0) are
+ *  SVI_E_INVALID_ARGUMENT, and the state is left as it was. */
 svi_status svi_svi_restore(svi_svi svi, const uint8_t *bytes, size_t len);
 
 /* ------------------------------------------------------------------------ */
@@ -1160,16 +1216,17 @@ svi_status svi_predictive_options_init(svi_predictive_options *opts,
 /**
  * Posterior predictive draws (NumPyro's Predictive with a guide): draws
  * opts->num_samples points from `guide` with the parameters `params` (each
- * by name with its constrained value, as svi_svi_get_param writes them;
- * shapes are ignored, the values are read in row-major order), and writes
+ * by name with its constrained value, as svi_svi_get_param writes them,
+ * including the model's parameter blocks if it has any; shapes are ignored,
+ * the values are read in row-major order), and writes
  * their constrained latent values to out_latents (num_samples × the model's
  * constrained dimension; out_latents_len must equal that). When opts->predict
  * is set, it is called once with those values and its num_samples ×
  * num_predictions results are written to out_predictions (out_predictions_len
  * must equal that count; out_predictions may be NULL without a callback).
- * SVI_E_INVALID_ARGUMENT for a missing parameter or one outside its
- * constraint; SVI_E_SHAPE_MISMATCH for a parameter of the wrong size or a
- * guide of another model's dimension.
+ * SVI_E_INVALID_ARGUMENT for a missing parameter, one the guide does not
+ * have, a repeated one or one outside its constraint; SVI_E_SHAPE_MISMATCH
+ * for a parameter of the wrong size or a guide of another model's dimension.
  */
 svi_status svi_predictive(svi_model model, svi_guide guide,
                           const svi_named_array *params, size_t num_params,
@@ -1181,7 +1238,8 @@ svi_status svi_predictive(svi_model model, svi_guide guide,
 /** The ELBO E_q[log p(z) - log q(z)] of `guide` with the parameters
  *  `params` (as for svi_predictive), estimated from `num_samples` (at least
  *  2) draws: writes the sample mean and its standard error (sample standard
- *  deviation / sqrt(num_samples)). */
+ *  deviation / sqrt(num_samples)). Estimates are written as computed: a
+ *  model that gives NaN gives a NaN estimate with SVI_OK. */
 svi_status svi_estimate_elbo(svi_model model, svi_guide guide,
                              const svi_named_array *params, size_t num_params,
                              svi_key key, size_t num_samples,
@@ -1192,7 +1250,8 @@ svi_status svi_estimate_elbo(svi_model model, svi_guide guide,
  *  (at least 2) draws of `guide` with log-weights w = log p(z) - log q(z):
  *  the IWAE bound of that many particles, below the log evidence in
  *  expectation and tending to it. Writes the estimate and its delta-method
- *  standard error, sd(exp(w)) / (sqrt(num_samples) mean(exp(w))). */
+ *  standard error, sd(exp(w)) / (sqrt(num_samples) mean(exp(w))), as
+ *  svi_estimate_elbo writes its own. */
 svi_status svi_log_evidence(svi_model model, svi_guide guide,
                             const svi_named_array *params, size_t num_params,
                             svi_key key, size_t num_samples,
@@ -1359,6 +1418,42 @@ svi_status svi_vae_sample(svi_vae vae, size_t num_samples, svi_key key,
 svi_status svi_make_moons(size_t num_samples, double noise, svi_key key,
                           double *out_points, size_t out_len,
                           int32_t *out_labels);
+
+/* ------------------------------------------------------------------------ */
+/* Runs with options                                                         */
+/* ------------------------------------------------------------------------ */
+
+/** Options of svi_svi_run_with_options. */
+typedef struct svi_run_options {
+    uint32_t struct_size;
+    /** Optional (default NULL): called after each step, as by svi_svi_run,
+     *  with the step count after it (unchanged by a skipped step). */
+    svi_progress_fn progress;
+    void *progress_user_data;
+    /** Non-zero to skip bad steps (default 0): a step whose callback fails or
+     *  whose loss or gradient is not finite leaves the parameters, optimizer
+     *  state and step count as they were (only the random key moves on, as
+     *  svi_svi_stable_step), its loss (NaN for a failed callback) is written
+     *  and the run goes on. With 0 such a step ends the run with
+     *  SVI_E_CALLBACK_FAILED or SVI_E_NUMERICAL, the state that of the step
+     *  before. */
+    int32_t stable;
+} svi_run_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_run_options_init(svi_run_options *opts, uint32_t struct_size);
+
+/**
+ * As svi_svi_run, with options (`opts` may be NULL for the defaults): makes
+ * `num_steps` attempts at a step, writing each attempt's loss to
+ * out_losses (when not NULL) and the number written to *out_num_losses. In
+ * stable mode a skipped step counts as an attempt, so svi_svi_num_steps may
+ * be below *out_num_losses; otherwise they agree, as for svi_svi_run.
+ */
+svi_status svi_svi_run_with_options(svi_svi svi, svi_key key,
+                                    size_t num_steps, double *out_losses,
+                                    size_t *out_num_losses,
+                                    const svi_run_options *opts);
 
 #ifdef __cplusplus
 }

@@ -16,12 +16,8 @@ public func svi_kl_monte_carlo(_ p: svi_dist, _ q: svi_dist, _ num_samples: Int,
     abiCall("svi_kl_monte_carlo") {
         let n = try Marshal.count(num_samples, "num_samples")
         let result = try klMonteCarlo(distribution(p), distribution(q), numSamples: n, key: PRNGKey(key))
-        guard result.estimate.count == out_len else {
-            throw ABIFailure.shape("out_len is \(out_len); the batch has \(result.estimate.count) elements")
-        }
-        _ = try Marshal.required(out_standard_error, "out_standard_error")
-        try Marshal.write(result.estimate.scalars, to: out_estimate, length: out_len, "out_estimate")
-        try Marshal.write(result.standardError.scalars, to: out_standard_error, length: out_len, "out_standard_error")
+        try Marshal.write([(result.estimate.scalars, out_estimate, out_len, "out_estimate"),
+                           (result.standardError.scalars, out_standard_error, out_len, "out_standard_error")])
     }
 }
 

@@ -1,10 +1,9 @@
 import Glibc
-import Synchronization
 
 /// C strings interned for the life of the process, for functions that return
 /// names with static storage duration.
 final class InternTable: Sendable {
-    private let table = Mutex<[String: Int]>([:])
+    private let table = Locked<[String: Int]>([:])
 
     /// The interned copy of `s`.
     func pointer(_ s: String) -> UnsafePointer<CChar> {

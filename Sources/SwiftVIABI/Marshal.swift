@@ -67,12 +67,19 @@ enum Marshal {
 
     /// Copies `values` to `out`, whose length the caller gave as `length`.
     static func write(_ values: [Double], to out: UnsafeMutablePointer<Double>?, length: Int, _ name: String) throws {
-        guard length == values.count else {
-            throw ABIFailure.shape("\(name) has length \(length); the result has \(values.count) elements")
+        try write([(values, out, length, name)])
+    }
+
+    /// Copies each result to its out-pointer once all lengths and pointers
+    /// are checked, so a failing call writes none of them.
+    static func write(_ outputs: [(values: [Double], out: UnsafeMutablePointer<Double>?, length: Int, name: String)]) throws {
+        for o in outputs {
+            guard o.length == o.values.count else {
+                throw ABIFailure.shape("\(o.name) has length \(o.length); the result has \(o.values.count) elements")
+            }
+            if !o.values.isEmpty { _ = try required(o.out, o.name) }
         }
-        if values.isEmpty { return }
-        let out = try required(out, name)
-        out.update(from: values, count: values.count)
+        for o in outputs where !o.values.isEmpty { o.out!.update(from: o.values, count: o.values.count) }
     }
 
     /// Writes `value` through `out`.

@@ -15,9 +15,9 @@ private func parameters(of auto: any AutoGuide, _ svi: svi_svi, _ params: Unsafe
                         _ numParams: Int) throws -> [Double] {
     guard svi != 0 else {
         let values = try Marshal.namedTensors(params, numParams, "params")
-        let known = Set(auto.parameterBlocks.map(\.name))
+        let known = Set((auto.parameterBlocks + auto.model.parameterBlocks).map(\.name))
         if let extra = values.keys.sorted().first(where: { !known.contains($0) }) {
-            throw ABIFailure.invalid("params names '\(extra)', which is not a parameter of the guide")
+            throw ABIFailure.invalid("params names '\(extra)', which is not a parameter of the guide or its model")
         }
         return try auto.unconstrainedParameters(values.mapValues(\.scalars))
     }
@@ -27,7 +27,7 @@ private func parameters(of auto: any AutoGuide, _ svi: svi_svi, _ params: Unsafe
           run.svi.guide.dimension == auto.dimension else {
         throw ABIFailure.invalid("the SVI's guide does not have the parameters of this guide")
     }
-    return try run.current.parameters
+    return try run.svi.guideParameters(run.current)
 }
 
 /// Writes the value of `site` among `values` to `out`.
@@ -138,8 +138,8 @@ public func svi_guide_laplace_posterior(_ guide: svi_guide, _ svi: svi_svi,
             throw ABIFailure.shape("loc_len \(loc_len) and covariance_len \(covariance_len); expected \(d) and \(d * d)")
         }
         let posterior = try laplace.getPosterior(parameters: parameters(of: laplace, svi, params, num_params))
-        try Marshal.write(posterior.loc.scalars, to: out_loc, length: loc_len, "out_loc")
-        try Marshal.write(posterior.covarianceMatrix.scalars, to: out_covariance, length: covariance_len, "out_covariance")
+        try Marshal.write([(posterior.loc.scalars, out_loc, loc_len, "out_loc"),
+                           (posterior.covarianceMatrix.scalars, out_covariance, covariance_len, "out_covariance")])
     }
 }
 
@@ -149,7 +149,7 @@ public func svi_svi_param_shape(_ svi: svi_svi, _ name: UnsafePointer<CChar>?, _
     abiCall("svi_svi_param_shape") {
         let run: SVIRun = try Registry.lookup(svi, .svi)
         let key = try Marshal.string(name, "name")
-        guard let block = run.svi.guide.parameterBlocks.first(where: { $0.name == key }) else {
+        guard let block = run.svi.parameterBlocks.first(where: { $0.name == key }) else {
             throw ABIFailure.invalid("no parameter named '\(key)'")
         }
         try writeShape(block.shape, out_shape, capacity, out_ndim)

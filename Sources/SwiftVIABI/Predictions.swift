@@ -1,8 +1,8 @@
 import CSwiftVI
 import SwiftVI
 
-/// The model, the guide and its constrained parameters by name that
-/// svi_predictive and the evidence estimates take.
+/// The model, the guide and the constrained parameters by name (the guide's
+/// and the model's own) that svi_predictive and the evidence estimates take.
 private func fittedParts(_ model: svi_model, _ guide: svi_guide, _ params: UnsafePointer<svi_named_array>?,
                          _ count: Int) throws -> (model: any LogDensityModel, guide: any Guide, params: [String: [Double]]) {
     let n = try Marshal.count(count, "num_params")
@@ -14,8 +14,14 @@ private func fittedParts(_ model: svi_model, _ guide: svi_guide, _ params: Unsaf
             named[name] = try Marshal.noNaN(Marshal.tensor(p.value, "parameter '\(name)'"), "parameter '\(name)'").scalars
         }
     }
-    return (try Registry.lookup(model, .model, as: (any LogDensityModel).self),
-            try Registry.lookup(guide, .guide, as: (any Guide).self), named)
+    let parts = (model: try Registry.lookup(model, .model, as: (any LogDensityModel).self),
+                 guide: try Registry.lookup(guide, .guide, as: (any Guide).self))
+    let known = Set((parts.guide.parameterBlocks + parts.model.parameterBlocks).map(\.name))
+    if let unknown = named.keys.sorted().first(where: { !known.contains($0) }) {
+        throw ABIFailure.invalid(
+            "neither the guide nor the model has a parameter named '\(unknown)'; known: \(known.sorted().joined(separator: ", "))")
+    }
+    return (parts.model, parts.guide, named)
 }
 
 @c @implementation
@@ -44,7 +50,9 @@ public func svi_predictive(_ model: svi_model, _ guide: svi_guide, _ params: Uns
             guard out_predictions_len == samples * outputs else {
                 throw ABIFailure.shape("out_predictions has length \(out_predictions_len); the predictions have \(samples * outputs) values")
             }
+            if out_predictions_len > 0 { _ = try Marshal.required(out_predictions, "out_predictions") }
         }
+        if out_latents_len > 0 { _ = try Marshal.required(out_latents, "out_latents") }
         let draws = try Predictive(model: parts.model, guide: parts.guide, params: parts.params,
                                    numSamples: samples)(key: PRNGKey(key))
         var latents = [Double](repeating: 0, count: samples * width), start = 0

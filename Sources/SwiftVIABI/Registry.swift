@@ -1,5 +1,4 @@
 import CSwiftVI
-import Synchronization
 
 /// The kinds of object a handle can name.
 enum HandleKind: UInt64, CaseIterable {
@@ -40,7 +39,7 @@ enum Registry {
         var free: [Int] = []
     }
 
-    private static let slots = Mutex(Slots())
+    private static let slots = Locked(Slots())
     private static let generationMask: UInt64 = (1 << 24) - 1
 
     /// Registers `object` and returns its new handle.

@@ -12,8 +12,8 @@ final class SVIRun {
 
     init(_ svi: SVI) {
         self.svi = svi
-        names = svi.guide.parameterBlocks.map { strdup($0.name) }
-        sizes = Dictionary(uniqueKeysWithValues: svi.guide.parameterBlocks.map { ($0.name, $0.shape.reduce(1, *)) })
+        names = svi.parameterBlocks.map { strdup($0.name) }
+        sizes = Dictionary(uniqueKeysWithValues: svi.parameterBlocks.map { ($0.name, $0.shape.reduce(1, *)) })
     }
 
     deinit { names.forEach { free($0) } }
@@ -66,22 +66,50 @@ public func svi_svi_step(_ svi: svi_svi, _ out_loss: UnsafeMutablePointer<Double
     }
 }
 
+/// The body of svi_svi_run and svi_svi_run_with_options: initializes with
+/// `key`, makes `numSteps` attempts, and leaves the state of the last good
+/// step and the losses written even when the run ends with an error.
+private func runSteps(_ r: SVIRun, key: svi_key, numSteps: Int, outLosses: UnsafeMutablePointer<Double>?,
+                      outCount: UnsafeMutablePointer<Int>?, stable: Bool, progress: svi_progress_fn?,
+                      progressUserData: UnsafeMutableRawPointer?) throws {
+    let steps = try Marshal.count(numSteps, "num_steps")
+    var kept = 0
+    defer { outCount?.pointee = kept }
+    try recordedRun(from: r.svi.initialize(key: PRNGKey(key)), steps: steps, losses: outLosses, progress: progress,
+                    userData: progressUserData, store: { r.state = $0 }) { state, steps, losses, report in
+        defer { kept = losses.count }
+        try r.svi.run(&state, numSteps: steps, losses: &losses, stable: stable, progress: report)
+    }
+}
+
 @c @implementation
 public func svi_svi_run(_ svi: svi_svi, _ key: svi_key, _ num_steps: Int, _ out_losses: UnsafeMutablePointer<Double>?,
                         _ progress: svi_progress_fn?, _ progress_user_data: UnsafeMutableRawPointer?) -> svi_status {
     abiCall("svi_svi_run") {
+        try runSteps(run(svi), key: key, numSteps: num_steps, outLosses: out_losses, outCount: nil, stable: false,
+                     progress: progress, progressUserData: progress_user_data)
+    }
+}
+
+@c @implementation
+public func svi_run_options_init(_ opts: UnsafeMutablePointer<svi_run_options>?, _ struct_size: UInt32) -> svi_status {
+    Marshal.initOptions("svi_run_options_init", opts, struct_size,
+                        svi_run_options(struct_size: struct_size, progress: nil, progress_user_data: nil, stable: 0))
+}
+
+@c @implementation
+public func svi_svi_run_with_options(_ svi: svi_svi, _ key: svi_key, _ num_steps: Int,
+                                     _ out_losses: UnsafeMutablePointer<Double>?,
+                                     _ out_num_losses: UnsafeMutablePointer<Int>?,
+                                     _ opts: UnsafePointer<svi_run_options>?) -> svi_status {
+    abiCall("svi_svi_run_with_options") {
         let r = try run(svi)
-        let steps = try Marshal.count(num_steps, "num_steps")
-        var state = try r.svi.initialize(key: PRNGKey(key))
-        var losses: [Double] = []
-        losses.reserveCapacity(steps)
-        defer {
-            r.state = state
-            out_losses?.update(from: losses, count: losses.count)
-        }
-        try r.svi.run(&state, numSteps: steps, losses: &losses, progress: progress.map { callback in
-            { step, loss in callback(progress_user_data, step, loss) == 0 }
-        })
+        let count = try Marshal.required(out_num_losses, "out_num_losses")
+        count.pointee = 0
+        let o = try opts.map { try Marshal.options($0) }
+            ?? svi_run_options(struct_size: 0, progress: nil, progress_user_data: nil, stable: 0)
+        try runSteps(r, key: key, numSteps: num_steps, outLosses: out_losses, outCount: count, stable: o.stable != 0,
+                     progress: o.progress, progressUserData: o.progress_user_data)
     }
 }
 

@@ -156,16 +156,10 @@ public func svi_vae_train(_ vae: svi_vae, _ data: UnsafePointer<Double>?, _ num_
         let r = try run(vae)
         let steps = try Marshal.count(num_steps, "num_steps")
         let trainer = try r.trainer(try matrix(data, rows: num_rows, width: r.vae.dataDim, "data"))
-        var state = r.current
-        var losses: [Double] = []
-        losses.reserveCapacity(steps)
-        defer {
-            r.state = state
-            out_losses?.update(from: losses, count: losses.count)
+        try recordedRun(from: r.current, steps: steps, losses: out_losses, progress: progress,
+                        userData: progress_user_data, store: { r.state = $0 }) { state, steps, losses, report in
+            try trainer.run(&state, numSteps: steps, losses: &losses, progress: report)
         }
-        try trainer.run(&state, numSteps: steps, losses: &losses, progress: progress.map { callback in
-            { step, loss in callback(progress_user_data, step, loss) == 0 }
-        })
     }
 }
 
@@ -207,8 +201,8 @@ public func svi_vae_encode(_ vae: svi_vae, _ data: UnsafePointer<Double>?, _ num
         let r = try run(vae)
         let (loc, scale) = try r.vae.encode(try matrix(data, rows: num_rows, width: r.vae.dataDim, "data"),
                                             parameters: Tensor(r.parameters))
-        try Marshal.write(loc.scalars, to: out_loc, length: out_len, "out_loc")
-        try Marshal.write(scale.broadcasted(to: loc.shape).scalars, to: out_scale, length: out_len, "out_scale")
+        try Marshal.write([(loc.scalars, out_loc, out_len, "out_loc"),
+                           (scale.broadcasted(to: loc.shape).scalars, out_scale, out_len, "out_scale")])
     }
 }
 
@@ -243,8 +237,8 @@ public func svi_vae_sample(_ vae: svi_vae, _ num_samples: Int, _ key: svi_key,
         let r = try run(vae)
         let n = try Marshal.count(num_samples, "num_samples")
         let (z, x) = try r.vae.sample(parameters: r.parameters, count: n, key: PRNGKey(key))
-        try Marshal.write(z.scalars, to: out_latents, length: latents_len, "out_latents")
-        try Marshal.write(x?.scalars ?? [], to: out_data, length: data_len, "out_data")
+        try Marshal.write([(z.scalars, out_latents, latents_len, "out_latents"),
+                           (x?.scalars ?? [], out_data, data_len, "out_data")])
     }
 }
 

@@ -36,7 +36,7 @@ final class CoinCallback: @unchecked Sendable {
         defer { names.forEach { free($0) } }
         var latents = zip(blocks, names).map { block, name in
             svi_latent_block(name: name, size: block.size, constraint: block.kind, lower_bound: block.lower,
-                             upper_bound: block.upper)
+                             upper_bound: block.upper, kind: svi_block_kind(SVI_BLOCK_LATENT))
         }
         var model: svi_model = 0
         let status = latents.withUnsafeMutableBufferPointer { buffer in

@@ -411,7 +411,8 @@ struct ErrorTests {
                       o.user_data = target.userData
                       return svi_model_new_callback(out, &o)
                   }
-              }, older: [MemoryLayout<svi_callback_model_options>.offset(of: \.has_gradient)!]) { $0.struct_size = $1 }
+              }, older: [MemoryLayout<svi_callback_model_options>.offset(of: \.has_gradient)!,
+                         MemoryLayout<svi_callback_model_options>.offset(of: \.latent_block_size)!]) { $0.struct_size = $1 }
         o.expectWorking()
     }
 

@@ -45,6 +45,13 @@ struct OptionDefaultsTests {
         #expect(o.struct_size == UInt32(MemoryLayout<svi_callback_model_options>.stride))
         #expect(o.latents == nil && o.num_latents == 0 && o.log_density == nil && o.user_data == nil)
         #expect(o.has_gradient == 1)
+        #expect(o.latent_block_size == MemoryLayout<svi_latent_block>.stride)
+    }
+
+    @Test func runOptions() {
+        let o = initialized(svi_run_options(), svi_run_options_init)
+        #expect(o.struct_size == UInt32(MemoryLayout<svi_run_options>.stride))
+        #expect(o.progress == nil && o.progress_user_data == nil && o.stable == 0)
     }
 
     @Test func autoNormalOptions() throws {

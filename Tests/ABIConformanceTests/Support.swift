@@ -123,6 +123,13 @@ struct Parameter {
         self.values = values
         shape = values.count == 1 ? [] : [values.count]
     }
+
+    /// The values in row-major order with the given shape.
+    init(_ name: String, _ values: [Double], shape: [Int]) {
+        self.name = name
+        self.values = values
+        self.shape = shape
+    }
 }
 
 /// Calls `body` with `params` as an array of svi_named_array, valid during the call.
@@ -168,7 +175,7 @@ func key(_ seed: UInt64) -> svi_key {
 func withLatentBlock<R>(_ name: String, size: Int, _ body: (UnsafePointer<svi_latent_block>) throws -> R) rethrows -> R {
     try name.withCString { n in
         var block = svi_latent_block(name: n, size: size, constraint: svi_constraint_kind(SVI_CONSTRAINT_REAL),
-                                     lower_bound: 0, upper_bound: 0)
+                                     lower_bound: 0, upper_bound: 0, kind: svi_block_kind(SVI_BLOCK_LATENT))
         return try withUnsafePointer(to: &block, body)
     }
 }

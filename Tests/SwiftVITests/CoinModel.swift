@@ -27,6 +27,16 @@ enum Coin {
         return try CallbackModel(latents: blocks) { points, _ in points.map { logJoint($0).value } }
     }
 
+    /// The model as a program: p ~ Uniform(0, 1), each flip ~ Bernoulli(p).
+    static var program: Program<Void> {
+        { ctx in
+            let p = try ctx.sample("p", Uniform(low: 0, high: 1))
+            try ctx.plate("flips", size: 5) { _ in
+                try ctx.sample("flip", Bernoulli(probs: p), obs: Tensor([0, 1, 1, 0, 0]))
+            }
+        }
+    }
+
     /// The ELBO of q = Normal(loc, scale) on u = logit p, by the trapezoidal rule:
     /// E_q[log p(σ(u)) + log σ'(u)] + entropy of q.
     static func elbo(loc: Double, scale: Double) -> Double {

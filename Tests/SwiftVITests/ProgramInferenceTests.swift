@@ -100,14 +100,6 @@ private func locationScaleDensity(_ mu: Double, _ u: Double) -> Double {
     }
 
     @Test func unsupportedProgramsAreRejectedWithReasons() {
-        let withParam: Program<Void> = { ctx in
-            let m = try ctx.param("m", Tensor(0))
-            try ctx.sample("z", Normal(loc: m, scale: 1))
-        }
-        #expect(throws: SVIError.notImplemented(
-            "ProgramModel: param site 'm' in the model; learnable model parameters are not supported yet — declare them in the guide")) {
-            try ProgramModel(withParam)
-        }
         let discrete: Program<Void> = { ctx in
             try ctx.sample("k", Categorical(probs: Tensor([0.5, 0.5])))
         }

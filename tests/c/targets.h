@@ -56,7 +56,7 @@ static inline int mixture_callback(void *user_data, size_t num_points, size_t di
 
 /* A model over one real latent "x" whose log-density is the callback's. */
 static inline svi_status make_callback_model(svi_model *out, svi_log_density_fn fn, void *user_data) {
-    static const svi_latent_block x_block = {"x", 1, SVI_CONSTRAINT_REAL, 0, 0};
+    static const svi_latent_block x_block = {"x", 1, SVI_CONSTRAINT_REAL, 0, 0, SVI_BLOCK_LATENT};
     svi_callback_model_options opts;
     svi_status status = svi_callback_model_options_init(&opts, sizeof opts);
     if (status != SVI_OK) return status;

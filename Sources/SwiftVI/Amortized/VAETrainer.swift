@@ -38,23 +38,22 @@ public struct VAETrainer {
         let keys = state.key.split(3)
         let n = data.shape[0]
         let batch = data.rows(keys[1].uniform(batchSize).map { min(Int($0 * Double(n)), n - 1) })
-        let tape = Tape()
-        let parameters = tape.variable(Tensor(state.parameters))
-        let loss: Tensor
+        let result: (value: Double, gradient: Tensor)
         do {
-            loss = try vae.loss(parameters: parameters, batch: batch, particles: particles, key: keys[2])
+            result = try valueWithGradient(at: Tensor(state.parameters)) {
+                try vae.loss(parameters: $0, batch: batch, particles: particles, key: keys[2])
+            }
         } catch let error as SVIError {
             throw error.prefixed("step \(state.step + 1): ")
         }
-        let value = loss.scalars[0]
-        let gradient = tape.gradient(of: loss, wrt: [parameters])[0].scalars
-        guard value.isFinite, gradient.allSatisfy(\.isFinite) else {
-            throw SVIError.numerical("step \(state.step + 1): the loss or its gradient is not finite (loss \(value)); the state is left as it was")
+        guard result.value.isFinite, result.gradient.scalars.allSatisfy(\.isFinite) else {
+            throw SVIError.numerical(
+                "step \(state.step + 1): the loss or its gradient is not finite (loss \(result.value)); the state is left as it was")
         }
         var next = state
         next.key = keys[0]
-        optimizer.update(&next.parameters, gradient: gradient, state: &next.optimizerState)
-        return (next, value)
+        optimizer.update(&next.parameters, gradient: result.gradient.scalars, state: &next.optimizerState)
+        return (next, result.value)
     }
 
     /// Takes `numSteps` steps from `state`, appending each loss to `losses`.
@@ -63,13 +62,6 @@ public struct VAETrainer {
     /// hold the last good step.
     public func run(_ state: inout SVIState, numSteps: Int, losses: inout [Double],
                     progress: ((Int, Double) -> Bool)? = nil) throws {
-        for _ in 0..<numSteps {
-            let (next, value) = try update(state)
-            state = next
-            losses.append(value)
-            if let progress, !progress(state.step, value) {
-                throw SVIError.stopped("stopped by the progress callback after step \(state.step)")
-            }
-        }
+        _ = try runSteps(&state, numSteps: numSteps, losses: &losses, progress: progress, update: update)
     }
 }

@@ -4,13 +4,7 @@
 /// likelihood gives the joint density's program.
 public func compose<Input, Middle, Output>(_ q2: InferenceProgram<Middle, Output>,
                                            _ q1: InferenceProgram<Input, Middle>) -> InferenceProgram<Input, Output> {
-    InferenceProgram { context, input, key in
-        let keys = key.split(2)
-        let first = try q1.run(context, input, keys[1])
-        let second = try q2.run(context, first.output, keys[0])
-        return Evaluation(output: second.output, trace: try first.trace.merged(with: second.trace),
-                          logWeight: first.logWeight + second.logWeight, loss: first.loss + second.loss)
-    }
+    sequence(q1, q2) { _, second in second }
 }
 
 /// `p` followed by the kernel `f` on its output, whose sites are auxiliary
@@ -20,11 +14,19 @@ public func compose<Input, Middle, Output>(_ q2: InferenceProgram<Middle, Output
 /// take the proposal's values, `propose` counts their density.
 public func extend<Input, Output, Auxiliary>(_ p: InferenceProgram<Input, Output>,
                                              _ f: InferenceProgram<Output, Auxiliary>) -> InferenceProgram<Input, Output> {
+    sequence(p, f) { first, _ in first }
+}
+
+/// `second` run on the output of `first`, with a key each: the sites of both,
+/// the sums of their log-weights and losses, and the output `pick` chooses.
+private func sequence<Input, Middle, Output, Result>(
+    _ first: InferenceProgram<Input, Middle>, _ second: InferenceProgram<Middle, Output>,
+    output pick: @escaping (Middle, Output) -> Result) -> InferenceProgram<Input, Result> {
     InferenceProgram { context, input, key in
         let keys = key.split(2)
-        let main = try p.run(context, input, keys[1])
-        let auxiliary = try f.run(context, main.output, keys[0])
-        return Evaluation(output: main.output, trace: try main.trace.merged(with: auxiliary.trace),
-                          logWeight: main.logWeight + auxiliary.logWeight, loss: main.loss + auxiliary.loss)
+        let a = try first.run(context, input, keys[1])
+        let b = try second.run(context, a.output, keys[0])
+        return Evaluation(output: pick(a.output, b.output), trace: try a.trace.merged(with: b.trace),
+                          logWeight: a.logWeight + b.logWeight, loss: a.loss + b.loss)
     }
 }

@@ -38,7 +38,10 @@ public struct Dirichlet: Distribution {
         }
         let onSimplex = support.check(value)
         let outside = Tensor(shape: Array(value.shape.dropLast()), scalars: onSimplex.map { $0 ? 0 : -.infinity })
-        return terms.sum(alongAxis: -1) + total.logGamma() + outside
+        // Off the simplex the log-density is -inf, also where a coordinate 0 made a term +inf.
+        return Tensor.map(terms.sum(alongAxis: -1) + total.logGamma(), outside) { density, off in
+            off == 0 ? (density, 1, 0) : (-.infinity, 0, 0)
+        }
     }
 
     /// Gᵢ/ΣGⱼ formed as a softmax of log Gᵢ, so that small concentrations, whose

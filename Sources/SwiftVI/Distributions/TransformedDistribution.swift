@@ -93,13 +93,14 @@ public struct TransformedDistribution: Distribution {
 
     /// The location and scale of the whole chain when it is affine on a univariate base.
     private func affineChain(_ what: String) throws -> (loc: Tensor, scale: Tensor) {
+        let unknown = SVIError.notImplemented(
+            "TransformedDistribution: the \(what) is known only for affine transforms of a univariate base; estimate it from samples")
+        // A base with event dimensions is refused even under Identity transforms.
+        guard base.eventShape.isEmpty else { throw unknown }
         var loc = Tensor(0), scale = Tensor(1)
         for t in transforms {
             if t is IdentityTransform { continue }
-            guard base.eventShape.isEmpty, let affine = t as? AffineTransform else {
-                throw SVIError.notImplemented(
-                    "TransformedDistribution: the \(what) is known only for affine transforms of a univariate base; estimate it from samples")
-            }
+            guard let affine = t as? AffineTransform else { throw unknown }
             loc = affine.loc + affine.scale * loc
             scale = affine.scale * scale
         }

@@ -13,6 +13,15 @@ public func klMonteCarlo(_ p: any Distribution, _ q: any Distribution, numSample
     guard numSamples >= 2 else {
         throw SVIError.invalidArgument("klMonteCarlo needs at least 2 samples; got \(numSamples)")
     }
+    // p's draws are evaluated by q: their batch dimensions must line up with q's.
+    guard p.eventShape == q.eventShape, p.batchShape.count >= q.batchShape.count,
+          broadcastShapes(p.batchShape, q.batchShape) != nil else {
+        throw SVIError.shapeMismatch("""
+            klMonteCarlo needs equal event shapes, and a batch shape of q that broadcasts with p's and has no more \
+            dimensions; \(p.familyName) has batch shape \(p.batchShape) and event shape \(p.eventShape), \
+            \(q.familyName) \(q.batchShape) and \(q.eventShape)
+            """)
+    }
     let x = p.sample([numSamples], key: key).detached
     let d = try p.logProb(x) - q.logProb(x)
     let batch = Array(d.shape.dropFirst()), width = batch.reduce(1, *)

@@ -1,3 +1,5 @@
+import RealModule
+
 /// How a guide parameter's unconstrained value maps to its constrained one.
 public enum ParameterConstraint {
     /// Any real value, stored as is.
@@ -39,6 +41,24 @@ public struct ParameterBlock {
         let transform = try constraint.transform()
         return try transform.forward(Tensor(shape: transform.inverseShape(shape), scalars: u))
     }
+
+    /// What makes the unconstrained coordinates `u` unusable — a value, or
+    /// its constrained image, that is not finite, or a positive value that
+    /// underflows to 0 — or nil. Allocates only for `.bijected` blocks.
+    func problem(in u: ArraySlice<Double>) -> String? {
+        if let i = u.firstIndex(where: { !$0.isFinite }) { return "\(name)[\(i - u.startIndex)] \(u[i])" }
+        switch constraint {
+        case .real:
+            return nil
+        case .softplusPositive:
+            guard let i = u.firstIndex(where: { !(Double.log(onePlus: .exp($0)) > 0) }) else { return nil }
+            return "\(name)[\(i - u.startIndex)] 0 (its unconstrained value is \(u[i]))"
+        case .bijected:
+            guard let value = try? constrained(Array(u)).scalars else { return "\(name) unusable" }
+            guard let i = value.firstIndex(where: { !$0.isFinite }) else { return nil }
+            return "\(name)[\(i)] \(value[i])"
+        }
+    }
 }
 
 /// A variational family over a model's latent coordinates, with learnable
@@ -75,32 +95,44 @@ extension Guide {
     /// Each block's constrained value, mapping the whole block by its
     /// constraint (NaN where the map fails).
     public func constrainedParameters(_ parameters: [Double]) -> [(name: String, value: [Double])] {
-        var offset = 0
-        return parameterBlocks.map { block in
-            defer { offset += block.size }
-            let value = try? block.constrained(Array(parameters[offset ..< offset + block.size]))
-            return (block.name, value?.scalars ?? [Double](repeating: .nan, count: block.shape.reduce(1, *)))
-        }
+        constrainedValues(of: parameterBlocks, parameters)
     }
 
     /// The flat unconstrained vector of constrained parameter values given by
-    /// name (as `constrainedParameters` or `SVI.parameters` give them). Throws
-    /// when a block is missing, has the wrong number of elements, or lies
-    /// outside (or on the boundary of) its constraint.
+    /// name (as `constrainedParameters` or `SVI.parameters` give them; other
+    /// names are ignored). Throws when a block is missing, has the wrong number
+    /// of elements, or lies outside (or on the boundary of) its constraint.
     public func unconstrainedParameters(_ values: [String: [Double]]) throws -> [Double] {
-        try parameterBlocks.flatMap { block -> [Double] in
-            guard let value = values[block.name] else {
-                throw SVIError.invalidArgument("no value for the guide parameter '\(block.name)'")
-            }
-            guard value.count == block.shape.reduce(1, *) else {
-                throw SVIError.shapeMismatch(
-                    "the guide parameter '\(block.name)' has \(value.count) elements; expected shape \(block.shape)")
-            }
-            let u = try block.constraint.transform().inverse(Tensor(shape: block.shape, scalars: value)).scalars
-            guard u.count == block.size, u.allSatisfy(\.isFinite) else {
-                throw SVIError.invalidArgument("the guide parameter '\(block.name)' is outside its constraint")
-            }
-            return u
+        try unconstrainedValues(of: parameterBlocks, values, owner: "guide")
+    }
+}
+
+/// Each block's constrained value from the flat unconstrained `parameters`
+/// (the blocks' coordinates one after another), NaN where the map fails.
+func constrainedValues(of blocks: [ParameterBlock], _ parameters: [Double]) -> [(name: String, value: [Double])] {
+    var offset = 0
+    return blocks.map { block in
+        defer { offset += block.size }
+        let value = try? block.constrained(Array(parameters[offset ..< offset + block.size]))
+        return (block.name, value?.scalars ?? [Double](repeating: .nan, count: block.shape.reduce(1, *)))
+    }
+}
+
+/// The flat unconstrained vector of the blocks' constrained values in
+/// `values` (by name); `owner` ("guide", "model") names them in errors.
+func unconstrainedValues(of blocks: [ParameterBlock], _ values: [String: [Double]], owner: String) throws -> [Double] {
+    try blocks.flatMap { block -> [Double] in
+        guard let value = values[block.name] else {
+            throw SVIError.invalidArgument("no value for the \(owner) parameter '\(block.name)'")
         }
+        guard value.count == block.shape.reduce(1, *) else {
+            throw SVIError.shapeMismatch(
+                "the \(owner) parameter '\(block.name)' has \(value.count) elements; expected shape \(block.shape)")
+        }
+        let u = try block.constraint.transform().inverse(Tensor(shape: block.shape, scalars: value)).scalars
+        guard u.count == block.size, u.allSatisfy(\.isFinite) else {
+            throw SVIError.invalidArgument("the \(owner) parameter '\(block.name)' is outside its constraint")
+        }
+        return u
     }
 }

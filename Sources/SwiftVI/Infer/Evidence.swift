@@ -7,7 +7,7 @@ public struct EvidenceEstimate: Equatable, Sendable {
 }
 
 /// The ELBO of `guide` with the constrained parameters `params` (as
-/// `SVIRunResult.params` gives them), E_q[log p(z) − log q(z)], estimated from
+/// `SVIRunResult.params` gives them, with the model's own parameters if it has any), E_q[log p(z) − log q(z)], estimated from
 /// `numSamples` (at least 2) draws: the sample mean of the log-weights, with
 /// standard error s/√N from their sample standard deviation s.
 public func estimateELBO(model: any LogDensityModel, guide: any Guide, params: [String: [Double]],
@@ -47,7 +47,7 @@ private func logWeights(model: any LogDensityModel, guide: any Guide, params: [S
     let keys = key.split(2)
     let parameters = Tensor(try guide.unconstrainedParameters(params))
     let (z, logq) = try guide.sample(parameters: parameters, count: numSamples, key: keys[0])
-    return (try model.logDensity(z, key: keys[1]) - logq).scalars
+    return (try model.withParameters(named: params).logDensity(z, key: keys[1]) - logq).scalars
 }
 
 /// The sample mean of `xs` and its standard error.

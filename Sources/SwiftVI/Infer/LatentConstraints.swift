@@ -1,9 +1,9 @@
 /// How a latent block's values relate to the unconstrained coordinates of a point.
 extension LatentBlock {
-    /// Two blocks are equal when their names, sizes and constraints (by name
-    /// and bound values) agree.
+    /// Two blocks are equal when their names, sizes, kinds and constraints (by
+    /// name and bound values) agree.
     public static func == (a: LatentBlock, b: LatentBlock) -> Bool {
-        a.name == b.name && a.size == b.size && a.constraint.name == b.constraint.name
+        a.name == b.name && a.size == b.size && a.kind == b.kind && a.constraint.name == b.constraint.name
             && a.bounds.map(\.shape) == b.bounds.map(\.shape) && a.bounds.map(\.scalars) == b.bounds.map(\.scalars)
     }
 

@@ -4,17 +4,31 @@
 /// a simplex (K values, K − 1 coordinates) and the matrix constraints (n·n
 /// values of an n × n matrix, row-major; n(n+1)/2 coordinates for
 /// lowerCholesky and positiveDefinite, n(n−1)/2 for corrCholesky).
+///
+/// A block of kind `.parameter` is not latent: it is a learnable parameter of
+/// a `CallbackModel` (a point estimate, as NumPyro's `param` in a model),
+/// laid out the same way and optimized jointly with the guide.
 public struct LatentBlock: Equatable {
+    /// Whether a block is drawn by the guide or learned as a point estimate.
+    public enum Kind: Sendable {
+        /// A latent variable, drawn by the guide.
+        case latent
+        /// A model parameter, optimized jointly with the guide.
+        case parameter
+    }
+
     public let name: String
     /// The number of (constrained) values.
     public let size: Int
     /// The region the values lie in.
     public let constraint: Constraint
+    public let kind: Kind
 
-    public init(name: String, size: Int, constraint: Constraint = .real) {
+    public init(name: String, size: Int, constraint: Constraint = .real, kind: Kind = .latent) {
         self.name = name
         self.size = size
         self.constraint = constraint
+        self.kind = kind
     }
 }
 
@@ -42,6 +56,19 @@ public protocol LogDensityModel {
     /// drawing with `key`. The default, for models without a prior, is
     /// described at `InitStrategy`.
     func initialPoint(_ strategy: InitStrategy, key: PRNGKey) throws -> [Double]
+    /// The model's own learnable parameters (NumPyro's `param` sites in a
+    /// model), laid out one block after another in a flat unconstrained
+    /// vector that SVI optimizes jointly with the guide's (see `SVI`). They are
+    /// point estimates: no prior, no Jacobian term. None by default.
+    var parameterBlocks: [ParameterBlock] { get }
+    /// The parameters' initial unconstrained values (empty by default).
+    var initialParameters: [Double] { get }
+    /// This model with its parameters at the flat unconstrained `parameters`
+    /// (recorded on their tape if they are on one, so the log-density is
+    /// differentiable in them). Until then a model uses `initialParameters`.
+    /// Throws `shapeMismatch` for a vector of the wrong length; the default,
+    /// for models without parameters, takes only the empty vector.
+    func withParameters(_ parameters: Tensor) throws -> any LogDensityModel
 }
 
 extension LogDensityModel {
@@ -56,10 +83,13 @@ extension LogDensityModel {
     public var constrainedDimension: Int { latents.reduce(0) { $0 + $1.size } }
 }
 
-/// Throws unless the blocks have distinct, non-empty names, positive sizes and
-/// constraints that fit them (see `LatentBlock.checkConstraint`).
+/// Throws unless there is a latent block (of kind `.latent`) and the blocks
+/// have distinct, non-empty names, positive sizes and constraints that fit
+/// them (see `LatentBlock.checkConstraint`).
 func validateLatents(_ latents: [LatentBlock]) throws {
-    guard !latents.isEmpty else { throw SVIError.invalidArgument("a model needs at least one latent block") }
+    guard latents.contains(where: { $0.kind == .latent }) else {
+        throw SVIError.invalidArgument("a model needs at least one latent block")
+    }
     var seen = Set<String>()
     for block in latents {
         guard !block.name.isEmpty else { throw SVIError.invalidArgument("a latent block needs a name") }

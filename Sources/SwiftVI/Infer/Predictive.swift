@@ -19,8 +19,8 @@ public struct Predictive {
     private let parameters: [Double]
 
     /// Throws unless the guide draws the model's coordinates, `params` holds
-    /// the guide's parameters (constrained, by name, as `SVIRunResult.params`)
-    /// and `numSamples` is at least 1.
+    /// the guide's parameters and the model's own, if it has any (constrained,
+    /// by name, as `SVIRunResult.params`), and `numSamples` is at least 1.
     public init(model: any LogDensityModel, guide: any Guide, params: [String: [Double]], numSamples: Int,
                 returnSites: [String]? = nil) throws {
         guard guide.dimension == model.dimension else {
@@ -29,7 +29,7 @@ public struct Predictive {
         guard numSamples >= 1 else {
             throw SVIError.invalidArgument("Predictive: num_samples must be at least 1; got \(numSamples)")
         }
-        self.model = model
+        self.model = try model.withParameters(named: params)
         self.guide = guide
         self.numSamples = numSamples
         self.returnSites = returnSites

@@ -7,7 +7,7 @@
 /// | 0      | 8     | magic: 0x89 'S' 'V' 'I' 'S' 0x0D 0x0A 0x1A                |
 /// | 8      | 4     | format version (UInt32), 1                                |
 /// | 12     | 8     | the PRNG key's two words (UInt32 each)                    |
-/// | 20     | 8     | optimizer step count (UInt64)                             |
+/// | 20     | 8     | optimizer step count (UInt64), at most 2^53               |
 /// | 28     | 8     | parameter count P (UInt64)                                |
 /// | 36     | 8     | optimizer slot count K (UInt64)                           |
 /// | 44     | 8P    | parameters (IEEE-754 binary64 bit patterns)               |
@@ -17,6 +17,9 @@ extension SVIState {
     static let magic: [UInt8] = [0x89, 0x53, 0x56, 0x49, 0x53, 0x0D, 0x0A, 0x1A]
     static let formatVersion: UInt32 = 1
     private static let headerSize = 44
+    /// The largest step count a saved state may hold: far beyond any fit, and
+    /// far enough below Int.max that counting on from it cannot overflow.
+    private static let maxStep: UInt64 = 1 << 53
 
     /// The state in the format above.
     public func serialized() -> [UInt8] {
@@ -55,7 +58,8 @@ extension SVIState {
         let step: UInt64 = reader.read(), parameterCount: UInt64 = reader.read(), slotCount: UInt64 = reader.read()
         let valueBytes = UInt64(bytes.count - Self.headerSize - 4)
         let (values, overflow) = parameterCount.multipliedReportingOverflow(by: slotCount &+ 1)
-        guard step <= UInt64(Int.max), slotCount < UInt64(Int.max), !overflow, values <= valueBytes / 8,
+        guard step <= Self.maxStep else { throw corrupt("a step count of \(step) is above 2^53") }
+        guard slotCount < UInt64(Int.max), !overflow, values <= valueBytes / 8,
               values * 8 == valueBytes else {
             throw corrupt("\(parameterCount) parameters and \(slotCount) slots do not fill \(valueBytes) bytes")
         }
@@ -72,16 +76,19 @@ extension SVIState {
 
 extension SVI {
     /// The state saved in `bytes` (see `SVIState.serialized()`), checked to fit
-    /// this SVI: as many parameters as the guide has, and the slots of this
-    /// optimizer. Throws `SVIError.invalidArgument` otherwise.
+    /// this SVI: as many parameters as the guide and model have, and the slots
+    /// of this optimizer. Throws `SVIError.invalidArgument` otherwise.
     public func restore(_ bytes: [UInt8]) throws -> SVIState {
         let state = try SVIState(serialized: bytes)
-        let count = guide.parameterBlocks.reduce(0) { $0 + $1.size }
+        let count = parameterBlocks.reduce(0) { $0 + $1.size }
         let expected = optimizer.initialState(parameterCount: count).slots.map(\.count)
         guard state.parameters.count == count, state.optimizerState.slots.map(\.count) == expected else {
             throw SVIError.invalidArgument(
                 "the saved SVI state has \(state.parameters.count) parameters and \(state.optimizerState.slots.count) "
                 + "optimizer slots; this SVI has \(count) parameters and \(expected.count) slots")
+        }
+        if let problem = parameterProblem(state.parameters) {
+            throw SVIError.invalidArgument("the saved SVI state has the unusable parameter \(problem)")
         }
         return state
     }

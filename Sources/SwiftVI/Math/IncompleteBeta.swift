@@ -53,14 +53,16 @@ private func convergentSideIncompleteBeta(_ a: Double, _ b: Double, x: Double, y
 }
 
 /// The continued fraction h with Iₓ(a, b) = xᵃ(1 − x)ᵇ/(a B(a, b)) · h, by the modified Lentz method.
+/// NaN when it has not converged after `maxTerms` terms, which only parameters
+/// above about 2.5e11 can need.
 private func incompleteBetaFraction(_ a: Double, _ b: Double, x: Double) -> Double {
-    let tiny = 1e-300
+    let tiny = 1e-300, maxTerms = 1e7
     func guarded(_ v: Double) -> Double { abs(v) < tiny ? tiny : v }
     var c = 1.0
     var d = 1 / guarded(1 - (a + b) * x / (a + 1))
     var h = d
     var m = 1.0
-    let limit = 1000 + 20 * max(a, b).squareRoot()
+    let wanted = 1000 + 20 * max(a, b).squareRoot(), limit = min(wanted, maxTerms)
     while m < limit {
         let m2 = 2 * m
         let even = m * (b - m) * x / ((a + m2 - 1) * (a + m2))
@@ -75,7 +77,7 @@ private func incompleteBetaFraction(_ a: Double, _ b: Double, x: Double) -> Doub
         if abs(delta - 1) <= 1e-16 { break }
         m += 1
     }
-    return h
+    return m >= limit && wanted > maxTerms ? .nan : h
 }
 
 /// log(xᵃyᵇ/B(a, b)) with y = 1 − x. For a, b ≥ 10, with c = a + b and

@@ -34,6 +34,8 @@ func incompleteBetaQuantile(_ a: Double, _ b: Double, p: Double, q: Double) -> (
     for _ in 0..<300 {
         let w = 1 - v
         let (value, complement) = regularizedIncompleteBetaPair(alpha, beta, x: v, y: w)
+        // NaN: the function did not converge (parameters beyond its reach); so would every step.
+        if value.isNaN || complement.isNaN { return (.nan, .nan) }
         // Newton in log v on the log of the smaller tail (increasing in v); the slope is
         // (dI/d log v)/I with dI/d log v = vᵅwᵝ/B(α, β)/w.
         let lowerTail = target <= other

@@ -92,7 +92,7 @@ func lowerGammaSeries(_ a: Double, _ x: Double) -> (sum: Double, harmonicSum: Do
         if term <= 1e-17 * sum && term * harmonic <= 1e-17 * harmonicSum { break }
         n += 1
     }
-    return (sum, harmonicSum)
+    return exhausted(n, a) ? (.nan, .nan) : (sum, harmonicSum)
 }
 
 /// Legendre's continued fraction h with Q = xᵃe⁻ˣ/Γ(a) · h, by the modified
@@ -124,12 +124,21 @@ func upperGammaFraction(_ a: Double, _ x: Double) -> (value: Double, logDerivati
         if abs(delta - 1) <= 1e-16 && abs(logStep) <= 1e-16 * abs(g) { break }
         i += 1
     }
-    return (h, g)
+    return exhausted(i, a) ? (.nan, .nan) : (h, g)
 }
+
+/// The most terms the series and fraction take; only a above about 2.5e11 can need more.
+private let maxTerms = 1e7
 
 /// An iteration cap for the series and fraction, which need O(√a) terms near x ≈ a.
 private func iterationLimit(_ a: Double) -> Double {
-    1000 + 20 * a.squareRoot()
+    min(1000 + 20 * a.squareRoot(), maxTerms)
+}
+
+/// Whether `count` terms reached the cap before converging, where a needs more
+/// than `maxTerms`: the result is then NaN rather than an unconverged value.
+private func exhausted(_ count: Double, _ a: Double) -> Bool {
+    count >= iterationLimit(a) && 1000 + 20 * a.squareRoot() > maxTerms
 }
 
 /// xᵃe⁻ˣ/Γ(a) to full relative precision where it does not under- or overflow.

@@ -32,6 +32,8 @@ func gammaQuantile(_ a: Double, p: Double, q: Double) -> Double {
     var low = 0.0, high = Double.infinity
     for _ in 0..<200 {
         let (pp, qq) = regularizedGammaPQ(a, x)
+        // NaN: the function did not converge (a beyond its reach); so would every step.
+        if pp.isNaN || qq.isNaN { return .nan }
         // Newton on the log of the smaller tail, increasing in log x: its slope is
         // (dP/d log x)/P = xᵃe⁻ˣ/Γ(a)/P (or /Q), so deep tails converge as fast as the middle.
         let (value, residual) = lower ? (pp, Double.log(pp) - Double.log(p)) : (qq, Double.log(q) - Double.log(qq))

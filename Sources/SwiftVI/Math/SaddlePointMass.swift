@@ -16,7 +16,9 @@ func stirlingError(_ n: Double) -> Double {
 /// series in (x − m)/(x + m) when x is close to m.
 func devianceTerm(_ x: Double, _ m: Double) -> Double {
     if x == 0 { return m }
-    guard abs(x - m) < 0.1 * (x + m) else { return x * Double.log(x / m) + m - x }
+    // The series needs x + m finite: near the largest doubles its terms would
+    // be NaN and the loop would never end.
+    guard abs(x - m) < 0.1 * (x + m), (x + m).isFinite else { return x * Double.log(x / m) + m - x }
     let v = (x - m) / (x + m)
     var sum = (x - m) * v, power = 2 * x * v
     var j = 1.0

@@ -21,7 +21,9 @@ public struct LowerCholeskyAffine: Transform {
             throw SVIError.invalidArgument("\(family): scale_tril must be lower triangular with a positive diagonal")
         }
         try ParameterCheck.finite(loc, family, "loc")
-        guard broadcastShapes(loc.shape, Array(scaleTril.shape.dropLast())) != nil else {
+        // The vector dimension must stay n: a loc whose last extent is 0 would broadcast it away.
+        guard let rows = broadcastShapes(loc.shape, Array(scaleTril.shape.dropLast())),
+              rows.last == scaleTril.shape.last else {
             throw SVIError.shapeMismatch(
                 "\(family): loc of shape \(loc.shape) does not broadcast with the rows of scale_tril \(scaleTril.shape)")
         }

@@ -104,7 +104,7 @@ int main(void) {
     size_t two = 2;
     svi_named_array mixing_params[1] = {{"probs", {WEIGHTS, 1, &two}}};
     svi_named_array component_params[2] = {{"loc", {LOCS, 1, &two}}, {"scale", {SCALES, 1, &two}}};
-    svi_latent_block x = {"x", 1, SVI_CONSTRAINT_REAL, 0, 0};
+    svi_latent_block x = {"x", 1, SVI_CONSTRAINT_REAL, 0, 0, SVI_BLOCK_LATENT};
     svi_callback_model_options callback_opts;
     svi_dist mixing, components, mixture;
     svi_model model;

@@ -36,6 +36,9 @@ SVI_CONSTRAINT_SIMPLEX = 6
 SVI_CONSTRAINT_LOWER_CHOLESKY = 7
 SVI_CONSTRAINT_CORR_CHOLESKY = 8
 
+SVI_BLOCK_LATENT = 0
+SVI_BLOCK_PARAMETER = 1
+
 SVI_SCHEDULE_CONSTANT = 0
 SVI_SCHEDULE_EXPONENTIAL_DECAY = 1
 SVI_SCHEDULE_COSINE_DECAY = 2
@@ -56,6 +59,7 @@ SVI_ACTIVATION_SIGMOID = 3
 
 svi_status = c_int32
 svi_constraint_kind = c_int32
+svi_block_kind = c_int32
 svi_init_kind = c_int32
 svi_nonlinearity = c_int32
 svi_dist = c_uint64
@@ -107,6 +111,7 @@ class svi_latent_block(ctypes.Structure):
         ("constraint", svi_constraint_kind),
         ("lower_bound", c_double),
         ("upper_bound", c_double),
+        ("kind", svi_block_kind),
     ]
 
 
@@ -120,6 +125,7 @@ class svi_callback_model_options(ctypes.Structure):
         ("log_density", svi_log_density_fn),
         ("user_data", c_void_p),
         ("has_gradient", c_int32),
+        ("latent_block_size", c_size_t),
     ]
 
 
@@ -340,6 +346,17 @@ class svi_vae_options(ctypes.Structure):
     ]
 
 
+class svi_run_options(ctypes.Structure):
+    """Options of svi_svi_run_with_options."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("progress", svi_progress_fn),
+        ("progress_user_data", c_void_p),
+        ("stable", c_int32),
+    ]
+
+
 _size_p = POINTER(c_size_t)
 _key_p = POINTER(svi_key)
 
@@ -526,4 +543,9 @@ PROTOTYPES = {
     "svi_vae_reconstruct": (svi_status, [svi_vae, _double_p, c_size_t, svi_key, _double_p, c_size_t]),
     "svi_vae_sample": (svi_status, [svi_vae, c_size_t, svi_key, _double_p, c_size_t, _double_p, c_size_t]),
     "svi_make_moons": (svi_status, [c_size_t, c_double, svi_key, _double_p, c_size_t, POINTER(c_int32)]),
+    "svi_run_options_init": (svi_status, [POINTER(svi_run_options), c_uint32]),
+    "svi_svi_run_with_options": (
+        svi_status,
+        [svi_svi, svi_key, c_size_t, _double_p, _size_p, POINTER(svi_run_options)],
+    ),
 }

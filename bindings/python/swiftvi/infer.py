@@ -8,6 +8,7 @@ import numpy as np
 
 from . import _capi, _library, constraints
 from ._handle import Handle
+from ._progress import progress_bar as _progress_bar
 from ._marshal import NamedArrays, double_ptr, query_shape, size
 from .distributions import Distribution
 from .errors import SwiftVIError
@@ -87,6 +88,26 @@ def _reraising(*callbacks):
         raise
 
 
+def _run_with_progress(function, arguments, callbacks, progress):
+    """Calls a training function taking ``arguments`` then a progress callback and its user data.
+
+    ``progress(step, loss)`` (or None) runs after each step and stops the run by
+    returning True; a stop is not an error. An exception raised by ``progress``
+    or by one of ``callbacks`` is re-raised as it is.
+    """
+    c_progress = _capi.svi_progress_fn()
+    if progress is not None:
+        progress_callback = _PythonCallback(progress)
+        callbacks += (progress_callback,)
+        c_progress = _capi.svi_progress_fn(progress_callback.progress)
+    try:
+        with _reraising(*callbacks):
+            _library.call(function, *arguments, c_progress, None)
+    except SwiftVIError as error:
+        if error.status != _capi.SVI_E_STOPPED:
+            raise
+
+
 class Model(Handle):
     """An unnormalized log-density over named latent blocks, held by the library."""
 
@@ -123,8 +144,8 @@ _BLOCK_CONSTRAINTS = {
 }
 
 
-def _latent_block(name, spec):
-    """The svi_latent_block for ``name: size`` or ``name: (size, constraint)``."""
+def _latent_block(name, spec, kind=_capi.SVI_BLOCK_LATENT):
+    """The svi_latent_block (of ``kind``) for ``name: size`` or ``name: (size, constraint)``."""
     block_size, constraint = spec if isinstance(spec, (tuple, list)) else (spec, constraints.real)
     block_size = size(block_size, f"size of latent {name!r}")
     if not isinstance(constraint, constraints.Constraint):
@@ -133,7 +154,7 @@ def _latent_block(name, spec):
         raise ValueError(
             f"latent {name!r}: constraint {constraint!r} is not supported; use one of {', '.join(_BLOCK_CONSTRAINTS)}"
         )
-    kind, bound_names = _BLOCK_CONSTRAINTS[constraint.name]
+    bound_names = _BLOCK_CONSTRAINTS[constraint.name][1]
     bounds = {}
     for bound in bound_names:
         value = np.asarray(constraint.params[bound], dtype=np.float64)
@@ -141,7 +162,12 @@ def _latent_block(name, spec):
             raise ValueError(f"latent {name!r}: {bound} must be a scalar, got shape {value.shape}")
         bounds[bound] = float(value.reshape(()))
     block = _capi.svi_latent_block(
-        name.encode(), block_size, kind, bounds.get("lower_bound", 0.0), bounds.get("upper_bound", 0.0)
+        name.encode(),
+        block_size,
+        _BLOCK_CONSTRAINTS[constraint.name][0],
+        bounds.get("lower_bound", 0.0),
+        bounds.get("upper_bound", 0.0),
+        kind,
     )
     return block_size, constraint, block
 
@@ -164,11 +190,19 @@ class LogDensityModel(Model):
     With ``has_gradient=False``, ``fn(z)`` returns the log-density alone and
     the ELBOs use the score-function estimator (at least 2 particles).
 
+    ``params`` declares learnable model parameters (NumPyro's ``param`` in a
+    model), specified as latents are: point estimates that SVI optimizes
+    jointly with the guide's parameters. Their values follow the latents' in
+    each row ``fn`` receives (the same in every row), ``fn`` returns the
+    gradient with respect to them too, and they appear by name in the SVI's
+    parameters. They start at the constrained value of zero (0 for real, 1
+    for positive, the midpoint of an interval) and need ``has_gradient``.
+
     An exception raised by ``fn`` makes the library call that invoked it fail,
     and is re-raised from that call.
     """
 
-    def __init__(self, fn, latents, has_gradient=True):
+    def __init__(self, fn, latents, has_gradient=True, params=None):
         if not callable(fn):
             raise TypeError("fn must be callable")
         self.fn = fn
@@ -176,6 +210,14 @@ class LogDensityModel(Model):
         blocks = {str(name): _latent_block(str(name), spec) for name, spec in latents.items()}
         self.latents = {name: block[0] for name, block in blocks.items()}
         self.constraints = {name: block[1] for name, block in blocks.items()}
+        parameter_blocks = {
+            str(name): _latent_block(str(name), spec, _capi.SVI_BLOCK_PARAMETER) for name, spec in (params or {}).items()
+        }
+        self.params = {name: block[0] for name, block in parameter_blocks.items()}
+        clash = self.latents.keys() & self.params.keys()
+        if clash:
+            raise ValueError(f"{sorted(clash)[0]!r} is both a latent and a parameter")
+        blocks.update(parameter_blocks)
         self._callback = _PythonCallback(fn, returns_gradient=self.has_gradient)
         self._callbacks = (self._callback,)
         self._c_function = _capi.svi_log_density_fn(self._callback.log_density)
@@ -432,29 +474,61 @@ class SVI(Handle):
         buffer = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
         _library.call("svi_svi_restore", self._handle, buffer, len(data))
 
-    def run(self, num_steps, seed=0, progress=None):
+    def run(self, num_steps, seed=0, progress=None, progress_bar=False, stable=False):
         """Initializes from ``seed`` and takes ``num_steps`` steps; returns an SVIRunResult.
 
         ``progress(step, loss)`` is called after each step (steps count from 1);
         returning True stops the run early, and the result then holds the
         steps actually kept.
+
+        With ``progress_bar=True`` a bar (tqdm's if installed, else a plain
+        one) shows the steps, their rate and the current loss on stderr when
+        stderr is a terminal; otherwise nothing is printed.
+
+        A step whose ``fn`` raises or whose loss or gradient is not finite
+        ends the run: the exception (or SwiftVIError with status
+        SVI_E_CALLBACK_FAILED or SVI_E_NUMERICAL) is raised and the SVI keeps
+        the state of the step before. With ``stable=True`` such a step is
+        skipped instead (as ``stable_update``: only the random key moves on),
+        its loss (NaN when ``fn`` raised) is kept in the result, and the run
+        goes on; the result's losses then hold one entry per attempt.
         """
-        losses = np.full(size(num_steps, "num_steps"), np.nan)
+        num_steps = size(num_steps, "num_steps")
+        losses = np.full(num_steps, np.nan)
+        bar = _progress_bar(num_steps) if progress_bar else None
+
+        def report(step, loss):
+            if bar is not None:
+                bar.update(loss)
+            return progress is not None and progress(step, loss)
+
+        options = _capi.svi_run_options()
+        _library.call("svi_run_options_init", ctypes.byref(options), ctypes.sizeof(options))
+        options.stable = int(bool(stable))
         callbacks = self.model._callbacks
-        c_progress = _capi.svi_progress_fn()
-        if progress is not None:
-            progress_callback = _PythonCallback(progress)
+        if progress is not None or bar is not None:
+            progress_callback = _PythonCallback(report)
             callbacks += (progress_callback,)
-            c_progress = _capi.svi_progress_fn(progress_callback.progress)
+            options.progress = _capi.svi_progress_fn(progress_callback.progress)
+        count = ctypes.c_size_t()
         try:
             with _reraising(*callbacks):
                 _library.call(
-                    "svi_svi_run", self._handle, as_key(seed), losses.size, double_ptr(losses), c_progress, None
+                    "svi_svi_run_with_options",
+                    self._handle,
+                    as_key(seed),
+                    num_steps,
+                    double_ptr(losses),
+                    ctypes.byref(count),
+                    ctypes.byref(options),
                 )
         except SwiftVIError as error:
             if error.status != _capi.SVI_E_STOPPED:
                 raise
-        return SVIRunResult(self.get_params(), losses[: self.num_steps].copy())
+        finally:
+            if bar is not None:
+                bar.close()
+        return SVIRunResult(self.get_params(), losses[: count.value].copy())
 
     @property
     def num_steps(self):
@@ -476,7 +550,7 @@ class SVI(Handle):
         return estimate_elbo(self.model, self.guide, self.get_params(), num_samples=num_samples, seed=seed)
 
     def get_params(self):
-        """The guide's parameters in their constrained space, as a dict name -> float64 array."""
+        """The guide's parameters and the model's (``LogDensityModel(params=...)``), constrained, as name -> float64 array."""
         count = ctypes.c_size_t()
         _library.call("svi_svi_num_params", self._handle, ctypes.byref(count))
         params = {}

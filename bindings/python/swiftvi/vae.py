@@ -7,8 +7,7 @@ import numpy as np
 from . import _capi, _library
 from ._handle import Handle
 from ._marshal import double_ptr, size
-from .errors import SwiftVIError
-from .infer import _PythonCallback, _reraising
+from .infer import _exact_shape, _PythonCallback, _reraising, _run_with_progress
 from .optim import Adam, Optimizer
 from .random import as_key
 
@@ -47,25 +46,18 @@ class _LikelihoodCallback(_PythonCallback):
             x = np.ctypeslib.as_array(data, shape=(num_points, data_dim)).copy()
             theta = np.ctypeslib.as_array(params, shape=(num_params,)).copy() if num_params else np.empty(0)
             log_likelihood, grad_z, grad_theta = self.function(z, x, theta)
-            np.ctypeslib.as_array(out_log_likelihood, shape=(num_points,))[:] = _shaped(
+            np.ctypeslib.as_array(out_log_likelihood, shape=(num_points,))[:] = _exact_shape(
                 log_likelihood, (num_points,), "log-likelihood")
             if out_grad_latents:
-                np.ctypeslib.as_array(out_grad_latents, shape=(num_points, latent_dim))[:] = _shaped(
+                np.ctypeslib.as_array(out_grad_latents, shape=(num_points, latent_dim))[:] = _exact_shape(
                     grad_z, (num_points, latent_dim), "latent gradient")
                 if num_params:
-                    np.ctypeslib.as_array(out_grad_params, shape=(num_points, num_params))[:] = _shaped(
+                    np.ctypeslib.as_array(out_grad_params, shape=(num_points, num_params))[:] = _exact_shape(
                         grad_theta, (num_points, num_params), "parameter gradient")
             return 0
         except BaseException as error:
             self.error = error
             return 1
-
-
-def _shaped(value, shape, what):
-    value = np.asarray(value, dtype=np.float64)
-    if value.shape != shape:
-        raise ValueError(f"the {what} has shape {value.shape}; expected {shape}")
-    return value
 
 
 class VAE(Handle):
@@ -147,34 +139,24 @@ class VAE(Handle):
             self.init(seed)
         losses = np.full(size(num_steps, "num_steps"), np.nan)
         before = self.num_steps
-        callbacks = self._callbacks
-        c_progress = _capi.svi_progress_fn()
-        if progress is not None:
-            progress_callback = _PythonCallback(progress)
-            callbacks += (progress_callback,)
-            c_progress = _capi.svi_progress_fn(progress_callback.progress)
-        try:
-            with _reraising(*callbacks):
-                _library.call("svi_vae_train", self._handle, double_ptr(data), data.shape[0], losses.size,
-                              double_ptr(losses), c_progress, None)
-        except SwiftVIError as error:
-            if error.status != _capi.SVI_E_STOPPED:
-                raise
+        _run_with_progress("svi_vae_train", (self._handle, double_ptr(data), data.shape[0], losses.size,
+                                             double_ptr(losses)), self._callbacks, progress)
         return losses[: self.num_steps - before].copy()
+
+    def _size(self, function):
+        value = ctypes.c_size_t()
+        _library.call(function, self._handle, ctypes.byref(value))
+        return value.value
 
     @property
     def num_steps(self):
         """The number of training steps since initialization."""
-        steps = ctypes.c_size_t()
-        _library.call("svi_vae_num_steps", self._handle, ctypes.byref(steps))
-        return steps.value
+        return self._size("svi_vae_num_steps")
 
     @property
     def params(self):
         """The flat parameter vector (encoder, then decoder network or the likelihood's theta last)."""
-        count = ctypes.c_size_t()
-        _library.call("svi_vae_num_params", self._handle, ctypes.byref(count))
-        out = np.empty(count.value)
+        out = np.empty(self._size("svi_vae_num_params"))
         _library.call("svi_vae_get_params", self._handle, double_ptr(out), out.size)
         return out
 

@@ -32,6 +32,7 @@ class Header:
     structs: dict = field(default_factory=dict)  # name -> [(field, C type, array length or None)]
     callbacks: dict = field(default_factory=dict)  # name -> (C return type, [C parameter types])
     functions: dict = field(default_factory=dict)  # name -> (C return type, [C parameter types])
+    parameter_names: dict = field(default_factory=dict)  # function name -> [parameter names]
 
 
 class UnparsedDeclaration(ValueError):
@@ -52,11 +53,15 @@ def _split_declarator(declaration):
     return " ".join(match.group(1).split()), match.group(2)
 
 
-def _parameters(text):
+def _declarators(text):
     text = " ".join(text.split())
     if text in ("", "void"):
         return []
-    return [_split_declarator(part)[0] for part in text.split(",")]
+    return [_split_declarator(part) for part in text.split(",")]
+
+
+def _parameters(text):
+    return [c_type for c_type, _ in _declarators(text)]
 
 
 def parse(text):
@@ -96,6 +101,7 @@ def parse(text):
         if not match:
             raise UnparsedDeclaration(statement)
         header.functions[match.group(2)] = (" ".join(match.group(1).split()), _parameters(match.group(3)))
+        header.parameter_names[match.group(2)] = [name for _, name in _declarators(match.group(3))]
     return header
 
 

@@ -42,7 +42,7 @@ extension CallbackModel: DirectGradientModel {
 
     /// The callback once for all rows. Blocks that are real or positive (through
     /// exp, log-determinant u) are mapped and chained by hand; other
-    /// constraints go through the tape.
+    /// constraints, and models with parameter blocks, go through the tape.
     public func logDensityAndGradient(points: UnsafePointer<Double>, count: Int, key: PRNGKey,
                                       logDensity: UnsafeMutablePointer<Double>, gradient: UnsafeMutablePointer<Double>,
                                       scratch: UnsafeMutablePointer<Double>) throws {
@@ -51,7 +51,7 @@ extension CallbackModel: DirectGradientModel {
             if case .positive = block.constraint { return true }
             return nil
         }
-        guard !positive.contains(nil) else {
+        guard !positive.contains(nil), parameterLatentBlocks.isEmpty else {
             return try tapeLogDensityAndGradient(points: points, count: count, key: key, logDensity: logDensity,
                                                  gradient: gradient)
         }

@@ -12,18 +12,9 @@
 /// them must be present, and each must be reparameterizable (the
 /// score-function estimator is not implemented yet).
 public struct ProgramGuide: Guide {
-    /// A param site as found by the discovering run.
-    private struct Parameter {
-        let name: String
-        let constraint: Constraint
-        let unconstrainedShape: [Int]
-        let constrainedCount: Int
-        let initial: [Double]
-    }
-
     public let model: ProgramModel
     private let program: Program<Void>
-    private let parameters: [Parameter]
+    private let parameters: [ProgramParameter]
 
     /// Runs `guide` once under `Handlers.seed(key:)` to find its params (whose
     /// initial values must lie inside their constraints) and checks its sample
@@ -31,7 +22,7 @@ public struct ProgramGuide: Guide {
     public init<Output>(_ guide: @escaping Program<Output>, model: ProgramModel, key: PRNGKey = PRNGKey(seed: 0)) throws {
         let program: Program<Void> = { _ = try guide($0) }
         let trace = try Trace.record(Handlers.seed(program, key: key))
-        parameters = try trace.sites.filter { $0.kind == .param }.map(Self.parameter)
+        parameters = try trace.sites.filter { $0.kind == .param }.map { try ProgramParameter($0, owner: "ProgramGuide") }
         let latentShapes = Dictionary(uniqueKeysWithValues: model.latentSites.map { ($0.name, $0.shape) })
         var drawn = Set<String>()
         for site in trace.sites where site.kind == .sample && !site.isObserved {
@@ -43,21 +34,6 @@ public struct ProgramGuide: Guide {
         }
         self.model = model
         self.program = program
-    }
-
-    private static func parameter(_ site: SiteMessage) throws -> Parameter {
-        let constraint = site.paramConstraint!, value = site.value!
-        guard value.count > 0, constraint.check(value).allSatisfy({ $0 }) else {
-            throw SVIError.invalidArgument(
-                "ProgramGuide: param '\(site.name)' starts outside its constraint \(constraint.name)")
-        }
-        let unconstrained = try bijectTo(constraint).inverse(value.detached)
-        guard unconstrained.scalars.allSatisfy(\.isFinite) else {
-            throw SVIError.invalidArgument(
-                "ProgramGuide: param '\(site.name)' starts on the boundary of its constraint \(constraint.name)")
-        }
-        return Parameter(name: site.name, constraint: constraint, unconstrainedShape: unconstrained.shape,
-                         constrainedCount: value.count, initial: unconstrained.scalars)
     }
 
     /// Throws unless `site` is a reparameterizable draw of a model latent of `expectedShape`.
@@ -76,9 +52,7 @@ public struct ProgramGuide: Guide {
     }
 
     public var parameterBlocks: [ParameterBlock] {
-        parameters.map {
-            ParameterBlock(name: $0.name, size: $0.initial.count, constraint: .bijected($0.constraint))
-        }
+        parameters.map(\.block)
     }
 
     public var dimension: Int { model.dimension }
@@ -108,7 +82,7 @@ public struct ProgramGuide: Guide {
     /// model (with its shape, reparameterized).
     func traces(parameters flat: Tensor, count: Int, key: PRNGKey) throws -> [Trace] {
         guard count >= 0 else { throw SVIError.invalidArgument("ProgramGuide: cannot draw \(count) particles") }
-        let substituted = Handlers.substitute(program, data: try constrainedValues(flat))
+        let substituted = Handlers.substitute(program, data: try parameterValues(of: parameters, flat, owner: "ProgramGuide"))
         return try key.split(count).map { particleKey in
             let trace = try Trace.record(Handlers.seed(substituted, key: particleKey))
             for latent in model.latentSites {
@@ -126,25 +100,9 @@ public struct ProgramGuide: Guide {
         try model.constrain(sample(parameters: Tensor(parameters), count: count, key: key).points).values
     }
 
-    /// Each param's constrained value from the flat unconstrained vector.
-    private func constrainedValues(_ flat: Tensor) throws -> [String: Tensor] {
-        let expected = parameters.reduce(0) { $0 + $1.initial.count }
-        guard flat.count == expected else {
-            throw SVIError.shapeMismatch("ProgramGuide: \(flat.count) parameters; expected \(expected)")
-        }
-        var values: [String: Tensor] = [:], offset = 0
-        for parameter in parameters {
-            let size = parameter.initial.count
-            let u = flat.gathering(Array(offset ..< offset + size), shape: parameter.unconstrainedShape)
-            values[parameter.name] = try bijectTo(parameter.constraint).forward(u)
-            offset += size
-        }
-        return values
-    }
-
     /// Each param's constrained value (NaN where the map fails).
     public func constrainedParameters(_ flat: [Double]) -> [(name: String, value: [Double])] {
-        let values = try? constrainedValues(Tensor(flat))
+        let values = try? parameterValues(of: parameters, Tensor(flat), owner: "ProgramGuide")
         return parameters.map { parameter in
             (parameter.name, values?[parameter.name]?.scalars
                 ?? [Double](repeating: .nan, count: parameter.constrainedCount))

@@ -6,8 +6,13 @@
 /// support, substitutes the values and returns the log joint plus the
 /// log-determinants of those maps (NumPyro's negated potential energy).
 ///
-/// Not yet supported: learnable params in the model, discrete latent sites and
-/// latent sites inside subsampled plates. Observed sites inside subsampled
+/// The program's `param` sites are the model's learnable parameters
+/// (`parameterBlocks`, stored unconstrained through `bijectTo` of their
+/// constraints, in program order), which SVI optimizes jointly with the
+/// guide's; until `withParameters` sets them they take their initial values.
+///
+/// Not yet supported: discrete latent sites and latent sites inside
+/// subsampled plates. Observed sites inside subsampled
 /// plates are: evaluate them with `logDensity(_:key:)`, which draws each row's
 /// subsample from a key of its own.
 public struct ProgramModel: LogDensityModel {
@@ -28,6 +33,10 @@ public struct ProgramModel: LogDensityModel {
     /// Whether a plate of the program is subsampled, so a log-density needs a key.
     public let isSubsampled: Bool
     let program: Program<Void>
+    /// The param sites, in program order.
+    private let parameters: [ProgramParameter]
+    /// Their constrained values as `withParameters` set them (empty: initial values).
+    private var boundParameters: [String: Tensor] = [:]
     /// Each latent site's coordinates within a point, and their shape.
     let layout: [String: (coordinates: Range<Int>, shape: [Int])]
 
@@ -38,12 +47,11 @@ public struct ProgramModel: LogDensityModel {
     public init<Output>(_ program: @escaping Program<Output>, key: PRNGKey = PRNGKey(seed: 0)) throws {
         let program: Program<Void> = { _ = try program($0) }
         let trace = try Trace.record(Handlers.seed(program, key: key))
-        var sites: [LatentSite] = []
+        var sites: [LatentSite] = [], parameters: [ProgramParameter] = []
         for site in trace.sites {
             switch site.kind {
             case .param:
-                throw SVIError.notImplemented(
-                    "ProgramModel: param site '\(site.name)' in the model; learnable model parameters are not supported yet — declare them in the guide")
+                parameters.append(try ProgramParameter(site, owner: "ProgramModel"))
             case .sample where !site.isObserved:
                 sites.append(try Self.latentSite(site))
             default: break
@@ -54,6 +62,7 @@ public struct ProgramModel: LogDensityModel {
         }
         try validateLatents(latents)
         latentSites = sites
+        self.parameters = parameters
         var start = 0
         layout = Dictionary(uniqueKeysWithValues: sites.map { site in
             let size = site.unconstrainedShape.reduce(1, *)
@@ -161,8 +170,9 @@ public struct ProgramModel: LogDensityModel {
     private func trace(key: PRNGKey?, resamplingObserved: Bool = false,
                        _ latentValue: @escaping (SiteMessage, (coordinates: Range<Int>, shape: [Int])) throws -> Tensor)
         throws -> Trace {
-        let layout = layout
+        let layout = layout, boundParameters = boundParameters
         var substituted = Handlers.substitute(resamplingObserved ? Handlers.uncondition(program) : program) { site in
+            if site.kind == .param { return boundParameters[site.name] }
             guard site.kind == .sample, !site.isObserved, let block = layout[site.name] else { return nil }
             return try latentValue(site, block)
         }
@@ -175,5 +185,16 @@ public struct ProgramModel: LogDensityModel {
                 "ProgramModel: the program's latent sites changed from \(latentSites.map(\.name)) to \(latentNames.sorted())")
         }
         return trace
+    }
+
+    public var parameterBlocks: [ParameterBlock] { parameters.map(\.block) }
+
+    public var initialParameters: [Double] { parameters.flatMap(\.initial) }
+
+    public func withParameters(_ flat: Tensor) throws -> any LogDensityModel {
+        try checkParameterCount(flat)
+        var bound = self
+        bound.boundParameters = try parameterValues(of: parameters, flat, owner: "ProgramModel")
+        return bound
     }
 }
