@@ -1,3 +1,5 @@
+import RealModule
+
 /// How a guide parameter's unconstrained value maps to its constrained one.
 public enum ParameterConstraint {
     /// Any real value, stored as is.
@@ -38,6 +40,24 @@ public struct ParameterBlock {
     func constrained(_ u: [Double]) throws -> Tensor {
         let transform = try constraint.transform()
         return try transform.forward(Tensor(shape: transform.inverseShape(shape), scalars: u))
+    }
+
+    /// What makes the unconstrained coordinates `u` unusable — a value, or
+    /// its constrained image, that is not finite, or a positive value that
+    /// underflows to 0 — or nil. Allocates only for `.bijected` blocks.
+    func problem(in u: ArraySlice<Double>) -> String? {
+        if let i = u.firstIndex(where: { !$0.isFinite }) { return "\(name)[\(i - u.startIndex)] \(u[i])" }
+        switch constraint {
+        case .real:
+            return nil
+        case .softplusPositive:
+            guard let i = u.firstIndex(where: { !(Double.log(onePlus: .exp($0)) > 0) }) else { return nil }
+            return "\(name)[\(i - u.startIndex)] 0 (its unconstrained value is \(u[i]))"
+        case .bijected:
+            guard let value = try? constrained(Array(u)).scalars else { return "\(name) unusable" }
+            guard let i = value.firstIndex(where: { !$0.isFinite }) else { return nil }
+            return "\(name)[\(i)] \(value[i])"
+        }
     }
 }
 

@@ -92,15 +92,22 @@ public struct CallbackModel: LogDensityModel {
         let s = points.shape[0], d = callbackDimension
         let (latentValues, logDet) = try constrainLatents(latents, points)
         let x = try rowsWithParameters(latentValues)
-        let (values, gradient) = try function(x.scalars, s)
-        guard values.count == s, !hasGradient || gradient.count == s * d else {
-            throw SVIError.callbackFailed(
-                "log-density callback returned \(values.count) values and \(gradient.count) gradient entries; expected \(s) and \(s * d)")
-        }
+        let (values, gradient) = try call(x.scalars, count: s)
         let logDensity = Tensor.result([s], values, [x]) { g in
             [(0..<(s * d)).map { g[$0 / d] * gradient[$0] }]
         }
         return logDensity + logDet
+    }
+
+    /// The function at `count` rows of constrained `values`, its output counts checked.
+    func call(_ values: [Double], count s: Int) throws -> (logDensity: [Double], gradient: [Double]) {
+        let (logDensity, gradient) = try function(values, s)
+        let d = callbackDimension
+        guard logDensity.count == s, !hasGradient || gradient.count == s * d else {
+            throw SVIError.callbackFailed(
+                "log-density callback returned \(logDensity.count) values and \(gradient.count) gradient entries; expected \(s) and \(s * d)")
+        }
+        return (logDensity, gradient)
     }
 
     /// The rows the function sees: the latent values `latentValues` ([S, Σ

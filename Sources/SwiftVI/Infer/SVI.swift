@@ -9,6 +9,24 @@ public struct SVIState: Equatable, Sendable {
     public var key: PRNGKey
     /// Steps taken since initialization.
     public var step: Int { optimizerState.step }
+
+    /// Becomes equal to `other`, copying into its own buffers where the sizes
+    /// agree (so that a scratch state reused across steps does not allocate).
+    mutating func overwrite(with other: SVIState) {
+        Self.copy(other.parameters, into: &parameters)
+        if optimizerState.slots.count == other.optimizerState.slots.count {
+            for k in optimizerState.slots.indices { Self.copy(other.optimizerState.slots[k], into: &optimizerState.slots[k]) }
+        } else {
+            optimizerState.slots = other.optimizerState.slots
+        }
+        optimizerState.step = other.optimizerState.step
+        key = other.key
+    }
+
+    private static func copy(_ source: [Double], into target: inout [Double]) {
+        guard target.count == source.count else { target = source; return }
+        for i in source.indices { target[i] = source[i] }
+    }
 }
 
 /// What `SVI.run` returns.
@@ -68,10 +86,10 @@ public struct SVI {
     /// The loss at `state`'s parameters without taking a step: the loss the
     /// next `update(state)` would report, as it uses the same random key.
     public func evaluate(_ state: SVIState) throws -> Double {
-        let keys = state.key.split(2)
+        let lossKey = state.key.splitPair().1
         do {
-            let value = try objective(Tensor(state.parameters), key: keys[1])
-            return value.scalars[0]
+            if let direct = directStep() { return try direct.lossAndGradient(parameters: state.parameters, key: lossKey) }
+            return try objective(Tensor(state.parameters), key: lossKey).scalars[0]
         } catch let error as SVIError {
             throw error.prefixed("evaluating at step \(state.step): ")
         }
@@ -81,52 +99,70 @@ public struct SVI {
     /// caller's state as it was — when the model or guide fails or the loss or
     /// its gradient is not finite.
     public func update(_ state: SVIState) throws -> (state: SVIState, loss: Double) {
-        let attempt = try step(state)
-        if let problem = attempt.problem {
-            throw SVIError.numerical("step \(state.step + 1): \(problem); the state is left as it was before the step")
-        }
-        return (attempt.state, attempt.loss)
+        var next = state, saved = state
+        let (loss, problem) = try advance(&next, direct: directStep(), saved: &saved)
+        if let problem { throw refusal(problem, step: state.step + 1) }
+        return (next, loss)
     }
 
     /// One step, as NumPyro's `stable_update`: when the loss or any gradient
-    /// entry is not finite the step is refused (`accepted` is false) and the
-    /// parameters and optimizer state (step count included) are returned as
-    /// they were; only the key moves on, so the next attempt draws afresh.
+    /// entry is not finite, or the update would make the parameters or the
+    /// optimizer state unusable, the step is refused (`accepted` is false) and
+    /// the parameters and optimizer state (step count included) are returned
+    /// as they were; only the key moves on, so the next attempt draws afresh.
     /// Throws, leaving the caller's state as it was, when the model or guide fails.
     public func stableUpdate(_ state: SVIState) throws -> (state: SVIState, loss: Double, accepted: Bool) {
-        let attempt = try step(state)
-        return (attempt.state, attempt.loss, attempt.problem == nil)
+        var next = state, saved = state
+        let (loss, problem) = try advance(&next, direct: directStep(), saved: &saved)
+        if problem != nil { next.key = state.key.splitPair().0 }
+        return (next, loss, problem == nil)
     }
 
-    /// The state after one step and its loss; when the loss or gradient is not
-    /// finite, the state with only its key advanced, the loss, and what was wrong.
-    private func step(_ state: SVIState) throws -> (state: SVIState, loss: Double, problem: String?) {
-        let keys = state.key.split(2)
-        var next = state
-        next.key = keys[0]
-        let tape = Tape()
-        let parameters = tape.variable(Tensor(state.parameters))
-        let value: Tensor
+    /// Takes one step in place and returns its loss. When the loss or gradient
+    /// is not finite, or the update makes a parameter or optimizer slot
+    /// unusable, `state` is left as it was and what was wrong is returned too.
+    /// `saved` is scratch of `state`'s sizes that keeps the state before the
+    /// update (copied in place, so a run does not allocate for it). With
+    /// `direct` the loss and gradient are formed by hand (no tape).
+    private func advance(_ state: inout SVIState, direct: DirectELBOStep?,
+                         saved: inout SVIState) throws -> (loss: Double, problem: String?) {
+        let (nextKey, lossKey) = state.key.splitPair()
+        let lossValue: Double, gradient: [Double]
         do {
-            value = try objective(parameters, key: keys[1])
+            if let direct {
+                lossValue = try direct.lossAndGradient(parameters: state.parameters, key: lossKey)
+                gradient = direct.gradient
+            } else {
+                let tape = Tape()
+                let parameters = tape.variable(Tensor(state.parameters))
+                let value = try objective(parameters, key: lossKey)
+                lossValue = value.scalars[0]
+                gradient = lossValue.isFinite ? tape.gradient(of: value, wrt: [parameters])[0].scalars : []
+            }
         } catch let error as SVIError {
             throw error.prefixed("step \(state.step + 1): ")
         }
-        let lossValue = value.scalars[0]
-        guard lossValue.isFinite else { return (next, lossValue, "the loss is \(lossValue)") }
-        let gradient = tape.gradient(of: value, wrt: [parameters])[0].scalars
+        guard lossValue.isFinite else { return (lossValue, "the loss is \(lossValue)") }
         if let i = gradient.firstIndex(where: { !$0.isFinite }) {
-            return (next, lossValue, "gradient entry \(i) is \(gradient[i])")
+            return (lossValue, "gradient entry \(i) is \(gradient[i])")
         }
-        var updated = next
-        optimizer.update(&updated.parameters, gradient: gradient, state: &updated.optimizerState)
-        if let problem = parameterProblem(updated.parameters) { return (next, lossValue, "the update made \(problem)") }
-        for (k, slot) in updated.optimizerState.slots.enumerated() {
-            if let i = slot.firstIndex(where: { !$0.isFinite }) {
-                return (next, lossValue, "the update made entry \(i) of optimizer slot \(k) \(slot[i])")
-            }
+        saved.overwrite(with: state)
+        optimizer.update(&state.parameters, gradient: gradient, state: &state.optimizerState)
+        if let problem = updateProblem(state) {
+            state.overwrite(with: saved)
+            return (lossValue, "the update made \(problem)")
         }
-        return (updated, lossValue, nil)
+        state.key = nextKey
+        return (lossValue, nil)
+    }
+
+    /// What makes the parameters or optimizer slots of `state` unusable, or nil.
+    private func updateProblem(_ state: SVIState) -> String? {
+        if let problem = parameterProblem(state.parameters) { return problem }
+        for (k, slot) in state.optimizerState.slots.enumerated() {
+            if let i = slot.firstIndex(where: { !$0.isFinite }) { return "entry \(i) of optimizer slot \(k) \(slot[i])" }
+        }
+        return nil
     }
 
     /// What makes `parameters` unusable by the guide — an unconstrained or
@@ -135,16 +171,23 @@ public struct SVI {
     func parameterProblem(_ parameters: [Double]) -> String? {
         var offset = 0
         for block in guide.parameterBlocks {
-            let u = Array(parameters[offset ..< offset + block.size])
+            let range = offset ..< offset + block.size
             offset += block.size
-            if let i = u.firstIndex(where: { !$0.isFinite }) { return "\(block.name)[\(i)] \(u[i])" }
-            guard let value = try? block.constrained(u).scalars else { return "\(block.name) unusable" }
-            if let i = value.firstIndex(where: { !$0.isFinite }) { return "\(block.name)[\(i)] \(value[i])" }
-            if case .softplusPositive = block.constraint, let i = value.firstIndex(where: { !($0 > 0) }) {
-                return "\(block.name)[\(i)] 0 (its unconstrained value is \(u[i]))"
-            }
+            if let problem = block.problem(in: parameters[range]) { return problem }
         }
         return nil
+    }
+
+    /// The error of a step refused for `problem`.
+    private func refusal(_ problem: String, step: Int) -> SVIError {
+        SVIError.numerical("step \(step): \(problem); the state is left as it was before the step")
+    }
+
+    /// The hand-formed Trace_ELBO step when the model (without parameters of
+    /// its own), guide and loss allow it.
+    private func directStep() -> DirectELBOStep? {
+        guard model.parameterCount == 0 else { return nil }
+        return DirectELBOStep(model: model, guide: guide, loss: loss, parameterCount: guideParameterCount)
     }
 
     /// Takes up to `numSteps` steps from `state`, appending each loss to
@@ -159,30 +202,39 @@ public struct SVI {
     /// — parameters, optimizer state and step count stay, only the key moves
     /// on — its loss (NaN for a failed callback) is still appended, and the
     /// run goes on; `numSteps` counts the attempts.
+    ///
+    /// Steps are taken in place with buffers kept across steps, so a run of a
+    /// model and guide with a hand-formed step does not allocate per step.
     @discardableResult
     public func run(_ state: inout SVIState, numSteps: Int, losses: inout [Double],
                     earlyStopping: EarlyStopping? = nil, stable: Bool = false,
                     progress: ((Int, Double) -> Bool)? = nil) throws -> Bool {
         var stopping = earlyStopping
-        var accepted = true
-        return try runSteps(&state, numSteps: numSteps, losses: &losses, progress: progress, update: { current in
-            guard stable else { return try update(current) }
-            let step = try skippingUpdate(current)
-            accepted = step.accepted
-            return (step.state, step.loss)
-        }) { accepted && stopping?.shouldStop(after: $0) == true }
-    }
-
-    /// `stableUpdate`, also refusing a step whose model or guide throws
-    /// `callbackFailed` or `numerical` (its loss then NaN).
-    private func skippingUpdate(_ state: SVIState) throws -> (state: SVIState, loss: Double, accepted: Bool) {
-        do {
-            return try stableUpdate(state)
-        } catch SVIError.callbackFailed, SVIError.numerical {
-            var next = state
-            next.key = state.key.split(2)[0]
-            return (next, .nan, false)
+        let direct = directStep()
+        var saved = state
+        for _ in 0..<numSteps {
+            let value: Double, accepted: Bool
+            do {
+                let (loss, problem) = try advance(&state, direct: direct, saved: &saved)
+                if let problem {
+                    guard stable else { throw refusal(problem, step: state.step + 1) }
+                    state.key = state.key.splitPair().0
+                }
+                (value, accepted) = (loss, problem == nil)
+            } catch SVIError.callbackFailed(_) where stable {
+                state.key = state.key.splitPair().0
+                (value, accepted) = (.nan, false)
+            } catch SVIError.numerical(_) where stable {
+                state.key = state.key.splitPair().0
+                (value, accepted) = (.nan, false)
+            }
+            losses.append(value)
+            if let progress, !progress(state.step, value) {
+                throw SVIError.stopped("stopped by the progress callback after step \(state.step)")
+            }
+            if accepted, stopping?.shouldStop(after: value) == true { return true }
         }
+        return false
     }
 
     /// Initializes with `key` and takes up to `numSteps` steps (see above).

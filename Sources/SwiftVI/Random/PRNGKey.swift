@@ -58,6 +58,21 @@ public struct PRNGKey: Hashable, Sendable {
 
     /// `count` standard normal draws, by inversion of uniform draws.
     public func normal(_ count: Int) -> [Double] {
-        uniform(count).map(standardNormalQuantile)
+        [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            fillNormal(buffer.baseAddress!, count: count)
+            initialized = count
+        }
+    }
+
+    /// Writes `normal(count)` into `out` without allocating.
+    func fillNormal(_ out: UnsafeMutablePointer<Double>, count: Int) {
+        for i in 0..<count { out[i] = standardNormalQuantile(uniform(at: i)) }
+    }
+
+    /// `split(2)` without allocating: the key for what comes next, and one for this use.
+    func splitPair() -> (PRNGKey, PRNGKey) {
+        let (f0, s0) = Threefry.hash(words.0, words.1, 0, 2)
+        let (f1, s1) = Threefry.hash(words.0, words.1, 1, 3)
+        return (PRNGKey(words: (f0, f1)), PRNGKey(words: (s0, s1)))
     }
 }
