@@ -51,7 +51,7 @@ extension CallbackModel: DirectGradientModel {
             if case .positive = block.constraint { return true }
             return nil
         }
-        guard !positive.contains(nil), parameterLatentBlocks.isEmpty else {
+        guard !positive.contains(nil), parameterCount == 0 else {
             return try tapeLogDensityAndGradient(points: points, count: count, key: key, logDensity: logDensity,
                                                  gradient: gradient)
         }
