@@ -1438,6 +1438,23 @@ typedef struct svi_run_options {
      *  SVI_E_CALLBACK_FAILED or SVI_E_NUMERICAL, the state that of the step
      *  before. */
     int32_t stable;
+    /** Early stopping (default 0: off). A positive finite value ends the
+     *  run, with SVI_OK, after the first step that completes
+     *  early_stopping_patience consecutive calm steps: the step losses
+     *  L_1, L_2, ... are smoothed as s_1 = L_1,
+     *  s_t = b s_(t-1) + (1 - b) L_t with b = early_stopping_smoothing, and
+     *  step t >= 2 is calm when |s_t - s_(t-1)| <= early_stopping_tolerance
+     *  |s_(t-1)|. The losses count from the run's first step. A step
+     *  skipped in stable mode neither counts nor resets the count. A run
+     *  that stopped early has *out_num_losses below num_steps. NaN, a
+     *  negative value or +inf is SVI_E_INVALID_ARGUMENT. */
+    double early_stopping_tolerance;
+    /** b above, in [0, 1) (default 0.9). 0 follows the raw losses. Read only
+     *  when early_stopping_tolerance is not 0. */
+    double early_stopping_smoothing;
+    /** The number of consecutive calm steps that ends the run, at least 1
+     *  (default 10). Read only when early_stopping_tolerance is not 0. */
+    size_t early_stopping_patience;
 } svi_run_options;
 
 /** Fills `opts` with defaults. */
@@ -1445,10 +1462,15 @@ svi_status svi_run_options_init(svi_run_options *opts, uint32_t struct_size);
 
 /**
  * As svi_svi_run, with options (`opts` may be NULL for the defaults): makes
- * `num_steps` attempts at a step, writing each attempt's loss to
- * out_losses (when not NULL) and the number written to *out_num_losses. In
- * stable mode a skipped step counts as an attempt, so svi_svi_num_steps may
- * be below *out_num_losses; otherwise they agree, as for svi_svi_run.
+ * `num_steps` attempts at a step, or fewer when early stopping ends the run,
+ * writing each attempt's loss to out_losses (when not NULL) and the number
+ * written to *out_num_losses. In stable mode a skipped step counts as an
+ * attempt, so svi_svi_num_steps may be below *out_num_losses; otherwise they
+ * agree, as for svi_svi_run. A run stopped early is in the state a run of
+ * *out_num_losses steps with the same key gives. Invalid early-stopping
+ * settings are SVI_E_INVALID_ARGUMENT before any step, the state untouched.
+ * `opts` may also be the earlier struct that ended at `stable` (struct_size
+ * 32 on LP64), which has no early stopping.
  */
 svi_status svi_svi_run_with_options(svi_svi svi, svi_key key,
                                     size_t num_steps, double *out_losses,

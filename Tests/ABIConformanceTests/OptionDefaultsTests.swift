@@ -48,10 +48,13 @@ struct OptionDefaultsTests {
         #expect(o.latent_block_size == MemoryLayout<svi_latent_block>.stride)
     }
 
-    @Test func runOptions() {
+    @Test func runOptions() throws {
+        try expectDocumented("svi_run_options", [("early_stopping_tolerance", "0"), ("early_stopping_smoothing", "0.9"),
+                                                 ("early_stopping_patience", "10")])
         let o = initialized(svi_run_options(), svi_run_options_init)
         #expect(o.struct_size == UInt32(MemoryLayout<svi_run_options>.stride))
         #expect(o.progress == nil && o.progress_user_data == nil && o.stable == 0)
+        #expect(o.early_stopping_tolerance == 0 && o.early_stopping_smoothing == 0.9 && o.early_stopping_patience == 10)
     }
 
     @Test func autoNormalOptions() throws {

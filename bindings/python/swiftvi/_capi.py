@@ -354,6 +354,9 @@ class svi_run_options(ctypes.Structure):
         ("progress", svi_progress_fn),
         ("progress_user_data", c_void_p),
         ("stable", c_int32),
+        ("early_stopping_tolerance", c_double),
+        ("early_stopping_smoothing", c_double),
+        ("early_stopping_patience", c_size_t),
     ]
 
 
