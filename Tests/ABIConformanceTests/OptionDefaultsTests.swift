@@ -64,6 +64,8 @@ struct OptionDefaultsTests {
         #expect(o.init_scale == 0.1)
         #expect(o.init_radius == 2)
         #expect(o.init_loc == nil)
+        #expect(o.init_loc_fn.kind == SVI_INIT_TO_UNIFORM && o.init_loc_fn.radius == 2)
+        #expect(o.init_loc_fn.num_samples == 15 && o.init_loc_fn.values == nil && o.init_loc_fn.num_values == 0)
     }
 
     @Test func sgdOptions() throws {

@@ -129,18 +129,6 @@ class svi_callback_model_options(ctypes.Structure):
     ]
 
 
-class svi_auto_normal_options(ctypes.Structure):
-    """Options of the AutoNormal guide."""
-
-    _fields_ = [
-        ("struct_size", c_uint32),
-        ("init_scale", c_double),
-        ("init_radius", c_double),
-        ("init_loc", _double_p),
-        ("init_loc_len", c_size_t),
-    ]
-
-
 class svi_init_strategy(ctypes.Structure):
     """An initialization strategy of the automatic guides."""
 
@@ -150,6 +138,19 @@ class svi_init_strategy(ctypes.Structure):
         ("num_samples", c_size_t),
         ("values", POINTER(svi_named_array)),
         ("num_values", c_size_t),
+    ]
+
+
+class svi_auto_normal_options(ctypes.Structure):
+    """Options of the AutoNormal guide."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("init_scale", c_double),
+        ("init_radius", c_double),
+        ("init_loc", _double_p),
+        ("init_loc_len", c_size_t),
+        ("init_loc_fn", svi_init_strategy),
     ]
 
 

@@ -12,6 +12,7 @@ from ._progress import progress_bar as _progress_bar
 from ._marshal import NamedArrays, double_ptr, query_shape, size
 from .distributions import Distribution
 from .errors import SwiftVIError
+from .initialization import as_init_strategy
 from .optim import Optimizer
 from .random import as_key
 
@@ -309,22 +310,31 @@ class Guide(Handle):
 class AutoNormal(Guide):
     """A diagonal Normal guide over the model's latents, with parameters ``<site>_auto_loc`` and ``<site>_auto_scale``.
 
-    Initial locations are ``init_loc`` (model-dim values) when given, else
-    uniform on (-init_radius, init_radius); every initial scale is ``init_scale``.
+    Initial locations follow ``init_loc_fn`` (NumPyro's: ``init_to_uniform``,
+    the default, ``init_to_median(num_samples=15)``, ``init_to_value(values)``
+    ... from :mod:`swiftvi.initialization`); every initial scale is
+    ``init_scale``. ``init_loc`` (model-dim unconstrained values) and
+    ``init_radius`` (the radius of ``init_to_uniform``) are earlier ways to say
+    the same; combining either with an ``init_loc_fn`` that disagrees raises
+    SwiftVIError.
     """
 
-    def __init__(self, model, init_scale=0.1, init_loc=None, init_radius=2.0):
+    def __init__(self, model, init_scale=0.1, init_loc=None, init_radius=None, *, init_loc_fn=None):
         if not isinstance(model, Model):
             raise TypeError("model must be a Model")
         self.model = model
         options = _capi.svi_auto_normal_options()
         _library.call("svi_auto_normal_options_init", ctypes.byref(options), ctypes.sizeof(options))
         options.init_scale = init_scale
-        options.init_radius = init_radius
+        if init_radius is not None:
+            options.init_radius = init_radius
         if init_loc is not None:
             init_loc = np.ascontiguousarray(init_loc, dtype=np.float64).reshape(-1)
             options.init_loc = double_ptr(init_loc)
             options.init_loc_len = init_loc.size
+        if init_loc_fn is not None:
+            self.init_loc_fn = as_init_strategy(init_loc_fn)
+            options.init_loc_fn = self.init_loc_fn._struct()
         handle = _capi.svi_guide()
         _library.call("svi_guide_new_auto_normal", ctypes.byref(handle), model.handle, ctypes.byref(options))
         self._own(handle.value)

@@ -271,11 +271,13 @@ RECIPES = {
     "svi_guide_new_auto_normal": [
         Recipe(lambda c: [OUT(), c.model, c.options("svi_auto_normal_options")], name="drawn locations",
                # Without init_loc its length is not read.
-               expect={"opts.init_loc_len=*": OK}),
+               expect={"opts.init_loc_len=*": OK, **INIT_STRATEGY_EXPECT}),
         Recipe(lambda c: [OUT(), c.model, c.options("svi_auto_normal_options", init_loc=Doubles([0.1, 0.2, 0.3]),
                                                     init_loc_len=3)],
                name="given locations",
-               expect={"opts.init_loc=NULL": OK, "opts.init_loc_len=0": E_SHAPE, "opts.init_radius=*": OK}),
+               # init_loc overrides the radius of init_loc_fn (its kind must stay SVI_INIT_TO_UNIFORM).
+               expect={"opts.init_loc=NULL": OK, "opts.init_loc_len=0": E_SHAPE, "opts.init_radius=*": OK,
+                       "opts.init_loc_fn.radius=*": OK, **INIT_STRATEGY_EXPECT}),
     ],
     "svi_guide_free": Recipe(lambda c: [c.guide]),
     "svi_sgd_options_init": option_init("svi_sgd_options"),
