@@ -570,44 +570,6 @@ svi_status svi_model_dim(svi_model model, size_t *out_dim);
  *  threads. */
 typedef uint64_t svi_guide;
 
-/** Options of AutoNormal: a diagonal Normal over the latents, with
- *  parameters named <site>_auto_loc and <site>_auto_scale. */
-typedef struct svi_auto_normal_options {
-    uint32_t struct_size;
-    /** Initial scale of every coordinate (default 0.1). */
-    double init_scale;
-    /** Initial locations are uniform on (-init_radius, init_radius)
-     *  (default 2), unless init_loc is set. */
-    double init_radius;
-    /** Optional: initial locations, init_loc_len of them (the model's
-     *  dimension), copied when the guide is made; NULL to draw them. */
-    const double *init_loc;
-    size_t init_loc_len;
-} svi_auto_normal_options;
-
-/** Fills `opts` with defaults. */
-svi_status svi_auto_normal_options_init(svi_auto_normal_options *opts,
-                                        uint32_t struct_size);
-
-/** Makes an AutoNormal guide for `model`. */
-svi_status svi_guide_new_auto_normal(svi_guide *out, svi_model model,
-                                     const svi_auto_normal_options *opts);
-
-/** Frees a guide. Freeing 0 is a no-op. */
-svi_status svi_guide_free(svi_guide guide);
-
-/* Automatic guides over the whole unconstrained latent vector, as NumPyro's
- * AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal,
- * AutoDelta, AutoLaplaceApproximation and AutoIAFNormal, their
- * initialization strategies, and posterior summaries of any automatic guide
- * (AutoNormal included). Parameter names are NumPyro's. */
-
-/** An SVI handle: a model, a guide, an optimizer, an ELBO, and the state of
- *  the fit (parameters, optimizer state, random key, step count). Mutable: use
- *  it from one thread at a time (different SVI handles may run on different
- *  threads at once, also when they share their parts). */
-typedef uint64_t svi_svi;
-
 /** How an automatic guide picks its initial location (NumPyro's
  *  init_loc_fn). A callback or distribution model has no prior: there
  *  SVI_INIT_TO_MEDIAN, _MEAN and _SAMPLE act as SVI_INIT_TO_UNIFORM with
@@ -641,6 +603,56 @@ typedef struct svi_init_strategy {
     const svi_named_array *values;
     size_t num_values;
 } svi_init_strategy;
+
+/** Options of AutoNormal: a diagonal Normal over the latents, with
+ *  parameters named <site>_auto_loc and <site>_auto_scale. */
+typedef struct svi_auto_normal_options {
+    uint32_t struct_size;
+    /** Initial scale of every coordinate (default 0.1). */
+    double init_scale;
+    /** Initial locations are uniform on (-init_radius, init_radius)
+     *  (default 2), unless init_loc is set. The earlier spelling of
+     *  init_loc_fn.radius (see init_loc_fn). */
+    double init_radius;
+    /** Optional: initial locations, init_loc_len of them (the model's
+     *  dimension), copied when the guide is made; NULL to draw them. */
+    const double *init_loc;
+    size_t init_loc_len;
+    /** How the locations start when init_loc is NULL (default
+     *  SVI_INIT_TO_UNIFORM, radius 2). For SVI_INIT_TO_UNIFORM the radius is
+     *  whichever of init_loc_fn.radius and init_radius is not 2 (both not 2
+     *  and different is SVI_E_INVALID_ARGUMENT). SVI_E_INVALID_ARGUMENT too
+     *  for an init_radius other than 2 with another kind, and for init_loc
+     *  with a kind other than SVI_INIT_TO_UNIFORM (whose radius init_loc
+     *  overrides). `opts` may also be the earlier struct that ended at
+     *  init_loc_len (struct_size 40 on LP64): init_loc_fn is then the
+     *  default. */
+    svi_init_strategy init_loc_fn;
+} svi_auto_normal_options;
+
+/** Fills `opts` with defaults. */
+svi_status svi_auto_normal_options_init(svi_auto_normal_options *opts,
+                                        uint32_t struct_size);
+
+/** Makes an AutoNormal guide for `model`. */
+svi_status svi_guide_new_auto_normal(svi_guide *out, svi_model model,
+                                     const svi_auto_normal_options *opts);
+
+/** Frees a guide. Freeing 0 is a no-op. */
+svi_status svi_guide_free(svi_guide guide);
+
+/* Automatic guides over the whole unconstrained latent vector, as NumPyro's
+ * AutoDiagonalNormal, AutoMultivariateNormal, AutoLowRankMultivariateNormal,
+ * AutoDelta, AutoLaplaceApproximation and AutoIAFNormal (their
+ * initialization strategies are above AutoNormal's options), and posterior
+ * summaries of any automatic guide (AutoNormal included). Parameter names are
+ * NumPyro's. */
+
+/** An SVI handle: a model, a guide, an optimizer, an ELBO, and the state of
+ *  the fit (parameters, optimizer state, random key, step count). Mutable: use
+ *  it from one thread at a time (different SVI handles may run on different
+ *  threads at once, also when they share their parts). */
+typedef uint64_t svi_svi;
 
 /** Options of AutoDiagonalNormal: a Normal with diagonal covariance over
  *  the unconstrained latent vector; parameters auto_loc and auto_scale. */
@@ -1438,6 +1450,23 @@ typedef struct svi_run_options {
      *  SVI_E_CALLBACK_FAILED or SVI_E_NUMERICAL, the state that of the step
      *  before. */
     int32_t stable;
+    /** Early stopping (default 0: off). A positive finite value ends the
+     *  run, with SVI_OK, after the first step that completes
+     *  early_stopping_patience consecutive calm steps: the step losses
+     *  L_1, L_2, ... are smoothed as s_1 = L_1,
+     *  s_t = b s_(t-1) + (1 - b) L_t with b = early_stopping_smoothing, and
+     *  step t >= 2 is calm when |s_t - s_(t-1)| <= early_stopping_tolerance
+     *  |s_(t-1)|. The losses count from the run's first step. A step
+     *  skipped in stable mode neither counts nor resets the count. A run
+     *  that stopped early has *out_num_losses below num_steps. NaN, a
+     *  negative value or +inf is SVI_E_INVALID_ARGUMENT. */
+    double early_stopping_tolerance;
+    /** b above, in [0, 1) (default 0.9). 0 follows the raw losses. Read only
+     *  when early_stopping_tolerance is not 0. */
+    double early_stopping_smoothing;
+    /** The number of consecutive calm steps that ends the run, at least 1
+     *  (default 10). Read only when early_stopping_tolerance is not 0. */
+    size_t early_stopping_patience;
 } svi_run_options;
 
 /** Fills `opts` with defaults. */
@@ -1445,10 +1474,15 @@ svi_status svi_run_options_init(svi_run_options *opts, uint32_t struct_size);
 
 /**
  * As svi_svi_run, with options (`opts` may be NULL for the defaults): makes
- * `num_steps` attempts at a step, writing each attempt's loss to
- * out_losses (when not NULL) and the number written to *out_num_losses. In
- * stable mode a skipped step counts as an attempt, so svi_svi_num_steps may
- * be below *out_num_losses; otherwise they agree, as for svi_svi_run.
+ * `num_steps` attempts at a step, or fewer when early stopping ends the run,
+ * writing each attempt's loss to out_losses (when not NULL) and the number
+ * written to *out_num_losses. In stable mode a skipped step counts as an
+ * attempt, so svi_svi_num_steps may be below *out_num_losses; otherwise they
+ * agree, as for svi_svi_run. A run stopped early is in the state a run of
+ * *out_num_losses steps with the same key gives. Invalid early-stopping
+ * settings are SVI_E_INVALID_ARGUMENT before any step, the state untouched.
+ * `opts` may also be the earlier struct that ended at `stable` (struct_size
+ * 32 on LP64), which has no early stopping.
  */
 svi_status svi_svi_run_with_options(svi_svi svi, svi_key key,
                                     size_t num_steps, double *out_losses,

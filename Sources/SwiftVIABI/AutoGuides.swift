@@ -1,13 +1,13 @@
 import CSwiftVI
 import SwiftVI
 
-/// The default initialization strategy of the option structs: `kind` with
-/// radius 2 and 15 draws.
-private func defaultInitStrategy(_ kind: svi_init_kind) -> svi_init_strategy {
-    svi_init_strategy(kind: kind, radius: 2, num_samples: 15, values: nil, num_values: 0)
-}
-
 extension Marshal {
+    /// The default initialization strategy of the option structs: `kind` with
+    /// radius 2 and 15 draws.
+    static func defaultInitStrategy(_ kind: svi_init_kind) -> svi_init_strategy {
+        svi_init_strategy(kind: kind, radius: 2, num_samples: 15, values: nil, num_values: 0)
+    }
+
     /// The initialization strategy a caller described.
     static func initStrategy(_ s: svi_init_strategy) throws -> InitStrategy {
         switch s.kind {
@@ -41,7 +41,7 @@ public func svi_auto_diagonal_normal_options_init(_ opts: UnsafeMutablePointer<s
                                                   _ struct_size: UInt32) -> svi_status {
     Marshal.initOptions("svi_auto_diagonal_normal_options_init", opts, struct_size,
                         svi_auto_diagonal_normal_options(struct_size: struct_size, init_scale: 0.1,
-                                                         init_loc_fn: defaultInitStrategy(SVI_INIT_TO_UNIFORM)))
+                                                         init_loc_fn: Marshal.defaultInitStrategy(SVI_INIT_TO_UNIFORM)))
 }
 
 @c @implementation
@@ -60,7 +60,7 @@ public func svi_auto_multivariate_normal_options_init(
 ) -> svi_status {
     Marshal.initOptions("svi_auto_multivariate_normal_options_init", opts, struct_size,
                         svi_auto_multivariate_normal_options(struct_size: struct_size, init_scale: 0.1,
-                                                             init_loc_fn: defaultInitStrategy(SVI_INIT_TO_UNIFORM)))
+                                                             init_loc_fn: Marshal.defaultInitStrategy(SVI_INIT_TO_UNIFORM)))
 }
 
 @c @implementation
@@ -82,7 +82,7 @@ public func svi_auto_low_rank_multivariate_normal_options_init(
     Marshal.initOptions("svi_auto_low_rank_multivariate_normal_options_init", opts, struct_size,
                         svi_auto_low_rank_multivariate_normal_options(
                             struct_size: struct_size, init_scale: 0.1, rank: 0,
-                            init_loc_fn: defaultInitStrategy(SVI_INIT_TO_UNIFORM)))
+                            init_loc_fn: Marshal.defaultInitStrategy(SVI_INIT_TO_UNIFORM)))
 }
 
 @c @implementation
@@ -104,7 +104,7 @@ public func svi_auto_delta_options_init(_ opts: UnsafeMutablePointer<svi_auto_de
                                         _ struct_size: UInt32) -> svi_status {
     Marshal.initOptions("svi_auto_delta_options_init", opts, struct_size,
                         svi_auto_delta_options(struct_size: struct_size,
-                                               init_loc_fn: defaultInitStrategy(SVI_INIT_TO_MEDIAN)))
+                                               init_loc_fn: Marshal.defaultInitStrategy(SVI_INIT_TO_MEDIAN)))
 }
 
 @c @implementation
@@ -122,7 +122,7 @@ public func svi_auto_laplace_approximation_options_init(
 ) -> svi_status {
     Marshal.initOptions("svi_auto_laplace_approximation_options_init", opts, struct_size,
                         svi_auto_laplace_approximation_options(struct_size: struct_size,
-                                                               init_loc_fn: defaultInitStrategy(SVI_INIT_TO_UNIFORM)))
+                                                               init_loc_fn: Marshal.defaultInitStrategy(SVI_INIT_TO_UNIFORM)))
 }
 
 @c @implementation

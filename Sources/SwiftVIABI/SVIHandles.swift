@@ -67,18 +67,20 @@ public func svi_svi_step(_ svi: svi_svi, _ out_loss: UnsafeMutablePointer<Double
 }
 
 /// The body of svi_svi_run and svi_svi_run_with_options: initializes with
-/// `key`, makes `numSteps` attempts, and leaves the state of the last good
-/// step and the losses written even when the run ends with an error.
+/// `key`, makes `numSteps` attempts (fewer when `earlyStopping` ends the run),
+/// and leaves the state of the last good step and the losses written even when
+/// the run ends with an error.
 private func runSteps(_ r: SVIRun, key: svi_key, numSteps: Int, outLosses: UnsafeMutablePointer<Double>?,
-                      outCount: UnsafeMutablePointer<Int>?, stable: Bool, progress: svi_progress_fn?,
-                      progressUserData: UnsafeMutableRawPointer?) throws {
+                      outCount: UnsafeMutablePointer<Int>?, stable: Bool, earlyStopping: EarlyStopping? = nil,
+                      progress: svi_progress_fn?, progressUserData: UnsafeMutableRawPointer?) throws {
     let steps = try Marshal.count(numSteps, "num_steps")
     var kept = 0
     defer { outCount?.pointee = kept }
     try recordedRun(from: r.svi.initialize(key: PRNGKey(key)), steps: steps, losses: outLosses, progress: progress,
                     userData: progressUserData, store: { r.state = $0 }) { state, steps, losses, report in
         defer { kept = losses.count }
-        try r.svi.run(&state, numSteps: steps, losses: &losses, stable: stable, progress: report)
+        try r.svi.run(&state, numSteps: steps, losses: &losses, earlyStopping: earlyStopping, stable: stable,
+                      progress: report)
     }
 }
 
@@ -91,10 +93,30 @@ public func svi_svi_run(_ svi: svi_svi, _ key: svi_key, _ num_steps: Int, _ out_
     }
 }
 
+/// The defaults svi_run_options_init writes, for a caller's `struct_size`.
+private func runDefaults(_ size: UInt32) -> svi_run_options {
+    svi_run_options(struct_size: size, progress: nil, progress_user_data: nil, stable: 0,
+                    early_stopping_tolerance: 0, early_stopping_smoothing: 0.9, early_stopping_patience: 10)
+}
+
+/// The size of svi_run_options before early stopping was added.
+private let runOptionsBeforeEarlyStopping = Marshal.size(before: \svi_run_options.early_stopping_tolerance)
+
+/// The early-stopping rule `o` describes, or nil when its tolerance is 0.
+private func earlyStopping(_ o: svi_run_options) throws -> EarlyStopping? {
+    let tolerance = o.early_stopping_tolerance
+    if tolerance == 0 { return nil }
+    guard tolerance > 0, tolerance.isFinite else {
+        throw ABIFailure.invalid("opts.early_stopping_tolerance must be 0 (off) or positive and finite; got \(tolerance)")
+    }
+    return try EarlyStopping(relativeTolerance: tolerance, smoothing: o.early_stopping_smoothing,
+                             patience: Marshal.count(o.early_stopping_patience, "opts.early_stopping_patience"))
+}
+
 @c @implementation
 public func svi_run_options_init(_ opts: UnsafeMutablePointer<svi_run_options>?, _ struct_size: UInt32) -> svi_status {
-    Marshal.initOptions("svi_run_options_init", opts, struct_size,
-                        svi_run_options(struct_size: struct_size, progress: nil, progress_user_data: nil, stable: 0))
+    Marshal.initOptions("svi_run_options_init", opts, struct_size, runDefaults(struct_size),
+                        olderSizes: [runOptionsBeforeEarlyStopping])
 }
 
 @c @implementation
@@ -105,11 +127,13 @@ public func svi_svi_run_with_options(_ svi: svi_svi, _ key: svi_key, _ num_steps
     abiCall("svi_svi_run_with_options") {
         let r = try run(svi)
         let count = try Marshal.required(out_num_losses, "out_num_losses")
+        let o = try opts.map { try Marshal.options($0, defaults: runDefaults(0),
+                                                   olderSizes: [runOptionsBeforeEarlyStopping]).options }
+            ?? runDefaults(0)
+        let stopping = try earlyStopping(o)
         count.pointee = 0
-        let o = try opts.map { try Marshal.options($0) }
-            ?? svi_run_options(struct_size: 0, progress: nil, progress_user_data: nil, stable: 0)
         try runSteps(r, key: key, numSteps: num_steps, outLosses: out_losses, outCount: count, stable: o.stable != 0,
-                     progress: o.progress, progressUserData: o.progress_user_data)
+                     earlyStopping: stopping, progress: o.progress, progressUserData: o.progress_user_data)
     }
 }
 

@@ -399,7 +399,8 @@ struct ErrorTests {
               "svi_elbo_new_trace", svi_elbo_new_trace,
               older: [MemoryLayout<svi_trace_elbo_options>.offset(of: \.vectorize_particles)!]) { $0.struct_size = $1 }
         check(svi_auto_normal_options(), "svi_auto_normal_options_init", svi_auto_normal_options_init,
-              "svi_guide_new_auto_normal", { svi_guide_new_auto_normal($0, model, $1) }) { $0.struct_size = $1 }
+              "svi_guide_new_auto_normal", { svi_guide_new_auto_normal($0, model, $1) },
+              older: [MemoryLayout<svi_auto_normal_options>.offset(of: \.init_loc_fn)!]) { $0.struct_size = $1 }
         let target = GaussianTarget(mean: [0], sd: [1])
         check(svi_callback_model_options(), "svi_callback_model_options_init", svi_callback_model_options_init,
               "svi_model_new_callback", { out, opts in

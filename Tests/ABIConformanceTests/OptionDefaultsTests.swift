@@ -48,10 +48,13 @@ struct OptionDefaultsTests {
         #expect(o.latent_block_size == MemoryLayout<svi_latent_block>.stride)
     }
 
-    @Test func runOptions() {
+    @Test func runOptions() throws {
+        try expectDocumented("svi_run_options", [("early_stopping_tolerance", "0"), ("early_stopping_smoothing", "0.9"),
+                                                 ("early_stopping_patience", "10")])
         let o = initialized(svi_run_options(), svi_run_options_init)
         #expect(o.struct_size == UInt32(MemoryLayout<svi_run_options>.stride))
         #expect(o.progress == nil && o.progress_user_data == nil && o.stable == 0)
+        #expect(o.early_stopping_tolerance == 0 && o.early_stopping_smoothing == 0.9 && o.early_stopping_patience == 10)
     }
 
     @Test func autoNormalOptions() throws {
@@ -61,6 +64,8 @@ struct OptionDefaultsTests {
         #expect(o.init_scale == 0.1)
         #expect(o.init_radius == 2)
         #expect(o.init_loc == nil)
+        #expect(o.init_loc_fn.kind == SVI_INIT_TO_UNIFORM && o.init_loc_fn.radius == 2)
+        #expect(o.init_loc_fn.num_samples == 15 && o.init_loc_fn.values == nil && o.init_loc_fn.num_values == 0)
     }
 
     @Test func sgdOptions() throws {

@@ -129,18 +129,6 @@ class svi_callback_model_options(ctypes.Structure):
     ]
 
 
-class svi_auto_normal_options(ctypes.Structure):
-    """Options of the AutoNormal guide."""
-
-    _fields_ = [
-        ("struct_size", c_uint32),
-        ("init_scale", c_double),
-        ("init_radius", c_double),
-        ("init_loc", _double_p),
-        ("init_loc_len", c_size_t),
-    ]
-
-
 class svi_init_strategy(ctypes.Structure):
     """An initialization strategy of the automatic guides."""
 
@@ -150,6 +138,19 @@ class svi_init_strategy(ctypes.Structure):
         ("num_samples", c_size_t),
         ("values", POINTER(svi_named_array)),
         ("num_values", c_size_t),
+    ]
+
+
+class svi_auto_normal_options(ctypes.Structure):
+    """Options of the AutoNormal guide."""
+
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("init_scale", c_double),
+        ("init_radius", c_double),
+        ("init_loc", _double_p),
+        ("init_loc_len", c_size_t),
+        ("init_loc_fn", svi_init_strategy),
     ]
 
 
@@ -354,6 +355,9 @@ class svi_run_options(ctypes.Structure):
         ("progress", svi_progress_fn),
         ("progress_user_data", c_void_p),
         ("stable", c_int32),
+        ("early_stopping_tolerance", c_double),
+        ("early_stopping_smoothing", c_double),
+        ("early_stopping_patience", c_size_t),
     ]
 
 

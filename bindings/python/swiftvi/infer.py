@@ -12,6 +12,7 @@ from ._progress import progress_bar as _progress_bar
 from ._marshal import NamedArrays, double_ptr, query_shape, size
 from .distributions import Distribution
 from .errors import SwiftVIError
+from .initialization import as_init_strategy
 from .optim import Optimizer
 from .random import as_key
 
@@ -309,22 +310,31 @@ class Guide(Handle):
 class AutoNormal(Guide):
     """A diagonal Normal guide over the model's latents, with parameters ``<site>_auto_loc`` and ``<site>_auto_scale``.
 
-    Initial locations are ``init_loc`` (model-dim values) when given, else
-    uniform on (-init_radius, init_radius); every initial scale is ``init_scale``.
+    Initial locations follow ``init_loc_fn`` (NumPyro's: ``init_to_uniform``,
+    the default, ``init_to_median(num_samples=15)``, ``init_to_value(values)``
+    ... from :mod:`swiftvi.initialization`); every initial scale is
+    ``init_scale``. ``init_loc`` (model-dim unconstrained values) and
+    ``init_radius`` (the radius of ``init_to_uniform``) are earlier ways to say
+    the same; combining either with an ``init_loc_fn`` that disagrees raises
+    SwiftVIError.
     """
 
-    def __init__(self, model, init_scale=0.1, init_loc=None, init_radius=2.0):
+    def __init__(self, model, init_scale=0.1, init_loc=None, init_radius=None, *, init_loc_fn=None):
         if not isinstance(model, Model):
             raise TypeError("model must be a Model")
         self.model = model
         options = _capi.svi_auto_normal_options()
         _library.call("svi_auto_normal_options_init", ctypes.byref(options), ctypes.sizeof(options))
         options.init_scale = init_scale
-        options.init_radius = init_radius
+        if init_radius is not None:
+            options.init_radius = init_radius
         if init_loc is not None:
             init_loc = np.ascontiguousarray(init_loc, dtype=np.float64).reshape(-1)
             options.init_loc = double_ptr(init_loc)
             options.init_loc_len = init_loc.size
+        if init_loc_fn is not None:
+            self.init_loc_fn = as_init_strategy(init_loc_fn)
+            options.init_loc_fn = self.init_loc_fn._struct()
         handle = _capi.svi_guide()
         _library.call("svi_guide_new_auto_normal", ctypes.byref(handle), model.handle, ctypes.byref(options))
         self._own(handle.value)
@@ -397,6 +407,23 @@ class SVIRunResult(NamedTuple):
 
     params: dict
     losses: np.ndarray
+
+
+class EarlyStopping(NamedTuple):
+    """A rule that ends ``SVI.run`` once its loss has stopped improving (``SVI.run(..., early_stopping=...)``).
+
+    The step losses L_1, L_2, ... are smoothed as s_1 = L_1,
+    s_t = smoothing * s_{t-1} + (1 - smoothing) * L_t; step t >= 2 is calm
+    when |s_t - s_{t-1}| <= relative_tolerance * |s_{t-1}|, and the run ends
+    after the first step that completes ``patience`` consecutive calm steps.
+    ``relative_tolerance`` must be positive and finite, ``smoothing`` in
+    [0, 1) (0 follows the raw losses) and ``patience`` at least 1; the library
+    checks them when the run starts.
+    """
+
+    relative_tolerance: float
+    smoothing: float = 0.9
+    patience: int = 10
 
 
 class StableUpdateResult(NamedTuple):
@@ -474,12 +501,21 @@ class SVI(Handle):
         buffer = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
         _library.call("svi_svi_restore", self._handle, buffer, len(data))
 
-    def run(self, num_steps, seed=0, progress=None, progress_bar=False, stable=False):
+    def run(self, num_steps, seed=0, progress=None, progress_bar=False, stable=False, early_stopping=None):
         """Initializes from ``seed`` and takes ``num_steps`` steps; returns an SVIRunResult.
 
         ``progress(step, loss)`` is called after each step (steps count from 1);
         returning True stops the run early, and the result then holds the
         steps actually kept.
+
+        ``early_stopping`` (an :class:`EarlyStopping`, or a number: its
+        ``relative_tolerance`` with the other settings at their defaults) ends
+        the run without error once the smoothed loss has stopped changing;
+        the run then holds fewer than ``num_steps`` losses, and its state is
+        the one a run of that many steps from the same seed reaches. A
+        tolerance of 0 raises ValueError; other invalid settings raise
+        SwiftVIError (SVI_E_INVALID_ARGUMENT) before any step, leaving the
+        SVI's state as it was.
 
         With ``progress_bar=True`` a bar (tqdm's if installed, else a plain
         one) shows the steps, their rate and the current loss on stderr when
@@ -505,6 +541,14 @@ class SVI(Handle):
         options = _capi.svi_run_options()
         _library.call("svi_run_options_init", ctypes.byref(options), ctypes.sizeof(options))
         options.stable = int(bool(stable))
+        if early_stopping is not None:
+            if not isinstance(early_stopping, EarlyStopping):
+                early_stopping = EarlyStopping(early_stopping)
+            if early_stopping.relative_tolerance == 0:
+                raise ValueError("early stopping needs a positive relative_tolerance; pass early_stopping=None for none")
+            options.early_stopping_tolerance = early_stopping.relative_tolerance
+            options.early_stopping_smoothing = early_stopping.smoothing
+            options.early_stopping_patience = size(early_stopping.patience, "patience")
         callbacks = self.model._callbacks
         if progress is not None or bar is not None:
             progress_callback = _PythonCallback(report)

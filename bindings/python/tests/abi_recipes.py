@@ -146,6 +146,9 @@ INIT_STRATEGY_EXPECT = {
     "opts.init_loc_fn.num_values=*": OK,
 }
 
+#: Early stopping off (tolerance 0, the default): its smoothing and patience are not read.
+RUN_WITHOUT_EARLY_STOPPING_EXPECT = {"opts.early_stopping_smoothing=*": OK, "opts.early_stopping_patience=*": OK}
+
 #: Posterior queries by SVI: no parameters are read; svi 0 asks for them instead, and none are given.
 POSTERIOR_BY_SVI_EXPECT = {"num_params=*": OK, "svi=0": E_INVALID}
 
@@ -268,11 +271,13 @@ RECIPES = {
     "svi_guide_new_auto_normal": [
         Recipe(lambda c: [OUT(), c.model, c.options("svi_auto_normal_options")], name="drawn locations",
                # Without init_loc its length is not read.
-               expect={"opts.init_loc_len=*": OK}),
+               expect={"opts.init_loc_len=*": OK, **INIT_STRATEGY_EXPECT}),
         Recipe(lambda c: [OUT(), c.model, c.options("svi_auto_normal_options", init_loc=Doubles([0.1, 0.2, 0.3]),
                                                     init_loc_len=3)],
                name="given locations",
-               expect={"opts.init_loc=NULL": OK, "opts.init_loc_len=0": E_SHAPE, "opts.init_radius=*": OK}),
+               # init_loc overrides the radius of init_loc_fn (its kind must stay SVI_INIT_TO_UNIFORM).
+               expect={"opts.init_loc=NULL": OK, "opts.init_loc_len=0": E_SHAPE, "opts.init_radius=*": OK,
+                       "opts.init_loc_fn.radius=*": OK, **INIT_STRATEGY_EXPECT}),
     ],
     "svi_guide_free": Recipe(lambda c: [c.guide]),
     "svi_sgd_options_init": option_init("svi_sgd_options"),
@@ -357,12 +362,19 @@ RECIPES = {
     "svi_svi_run_with_options": [
         Recipe(lambda c: [c.svi, c.key(), 5, OUT(5), OUT(), c.options("svi_run_options")], name="distribution model",
                # out_losses and opts are optional; no steps is a valid run; any non-zero stable means stable.
-               expect={"out_losses=NULL": OK, "opts=NULL": OK, "num_steps=0": OK, "opts.stable=-1": OK},
+               expect={"out_losses=NULL": OK, "opts=NULL": OK, "num_steps=0": OK, "opts.stable=-1": OK,
+                       **RUN_WITHOUT_EARLY_STOPPING_EXPECT},
                writes_on_failure={"out_losses", "out_num_losses"}),
         Recipe(lambda c: [c.callback_svi, c.key(), 5, OUT(5), OUT(), c.options("svi_run_options")],
                name="callback model",
                expect={"out_losses=NULL": OK, "opts=NULL": OK, "num_steps=0": OK, "opts.stable=-1": OK,
-                       **CALLBACK_EXPECT},
+                       **RUN_WITHOUT_EARLY_STOPPING_EXPECT, **CALLBACK_EXPECT},
+               writes_on_failure={"out_losses", "out_num_losses"}),
+        Recipe(lambda c: [c.svi, c.key(), 5, OUT(5), OUT(),
+                          c.options("svi_run_options", early_stopping_tolerance=1e-3)],
+               name="early stopping",
+               # opts=NULL and a tolerance of 0 mean no early stopping, a valid run.
+               expect={"out_losses=NULL": OK, "opts=NULL": OK, "num_steps=0": OK, "opts.stable=-1": OK},
                writes_on_failure={"out_losses", "out_num_losses"}),
     ],
     "svi_svi_num_steps": Recipe(lambda c: [c.svi, OUT()]),
