@@ -57,10 +57,12 @@ public struct ProgramModel: LogDensityModel {
             default: break
             }
         }
-        latents = sites.map {
-            LatentBlock(name: $0.name, size: $0.unconstrainedShape.reduce(1, *), constraint: $0.support)
-        }
+        latents = sites.map { LatentBlock(name: $0.name, size: $0.shape.reduce(1, *), constraint: $0.support) }
         try validateLatents(latents)
+        for (block, site) in zip(latents, sites) where block.unconstrainedSize != site.unconstrainedShape.reduce(1, *) {
+            throw SVIError.notImplemented(
+                "ProgramModel: latent site '\(site.name)' holds a batch of \(site.support.name) values of shape \(site.shape); a latent site may hold one such value only")
+        }
         latentSites = sites
         self.parameters = parameters
         var start = 0
