@@ -17,6 +17,7 @@ public struct AutoLaplaceApproximation: NormalMarginalsGuide {
 
     /// Throws unless `initLocFn` is valid.
     public init(model: any LogDensityModel, initLocFn: InitStrategy = .initToUniform()) throws {
+        try checkContinuousLatents(of: model, "AutoLaplaceApproximation")
         try initLocFn.validate("AutoLaplaceApproximation")
         self.model = model
         self.initLocFn = initLocFn
