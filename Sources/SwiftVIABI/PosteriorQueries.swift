@@ -10,16 +10,20 @@ private func autoGuide(_ guide: svi_guide) throws -> any AutoGuide {
 }
 
 /// The flat unconstrained parameters of `auto`: those of `svi` when it is not
-/// 0, else the named constrained values `params`.
+/// 0, else the named constrained values `params`. For an
+/// AutoLaplaceApproximation of a model with parameters of its own, the
+/// model's follow the guide's, as its posterior depends on them.
 private func parameters(of auto: any AutoGuide, _ svi: svi_svi, _ params: UnsafePointer<svi_named_array>?,
                         _ numParams: Int) throws -> [Double] {
+    let withModel = auto is AutoLaplaceApproximation && auto.model.parameterCount > 0
     guard svi != 0 else {
         let values = try Marshal.namedTensors(params, numParams, "params")
         let known = Set((auto.parameterBlocks + auto.model.parameterBlocks).map(\.name))
         if let extra = values.keys.sorted().first(where: { !known.contains($0) }) {
             throw ABIFailure.invalid("params names '\(extra)', which is not a parameter of the guide or its model")
         }
-        return try auto.unconstrainedParameters(values.mapValues(\.scalars))
+        let scalars = values.mapValues(\.scalars)
+        return try auto.unconstrainedParameters(scalars) + (withModel ? auto.model.unconstrainedParameters(scalars) : [])
     }
     let run: SVIRun = try Registry.lookup(svi, .svi)
     let mine = auto.parameterBlocks, theirs = run.svi.guide.parameterBlocks
@@ -27,7 +31,7 @@ private func parameters(of auto: any AutoGuide, _ svi: svi_svi, _ params: Unsafe
           run.svi.guide.dimension == auto.dimension else {
         throw ABIFailure.invalid("the SVI's guide does not have the parameters of this guide")
     }
-    return try run.svi.guideParameters(run.current)
+    return try withModel ? run.current.parameters : run.svi.guideParameters(run.current)
 }
 
 /// Writes the value of `site` among `values` to `out`.

@@ -86,7 +86,7 @@ private final class Recorder {
             LatentBlock(name: "t", size: 2, constraint: .interval(low: Tensor([0, 0, 0]), high: Tensor(1))),
             LatentBlock(name: "g", size: 1, constraint: .greaterThan(Tensor(.infinity))),
             LatentBlock(name: "n", size: 1, constraint: .nonnegativeInteger),
-            LatentBlock(name: "i", size: 2, constraint: .independent(.positive, reinterpretedDims: 1)),
+            LatentBlock(name: "i", size: 3, constraint: .independent(.simplex, reinterpretedDims: 1)),
         ]
         for block in bad {
             #expect(throws: SVIError.self, "\(block.name) \(block.constraint.name)") {

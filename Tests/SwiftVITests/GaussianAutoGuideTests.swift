@@ -116,6 +116,40 @@ private func matchesPosterior(_ problem: RegressionProblem, mean: [Double], cova
         #expect(abs(first.variance / sigma[0][0] - 1) < 0.05)
     }
 
+    /// x ~ N(0, 1), yₖ ~ N(x, sigma) with sigma a learned model parameter: the
+    /// fit is the joint maximum over (x, sigma), and the Laplace posterior of x
+    /// has precision 1 + n / sigma² at the fitted sigma, not the initial one.
+    @Test func autoLaplaceApproximationUsesTheFittedModelParameters() throws {
+        let ys = [2.1, -1.4, 3.3, 0.2, -2.6, 4.0]
+        let model = try ProgramModel { ctx in
+            let x = try ctx.sample("x", Normal(loc: 0, scale: 1))
+            let sigma = try ctx.param("sigma", Tensor(1), constraint: .positive)
+            try ctx.sample("y", Normal(loc: x, scale: sigma), obs: Tensor(ys))
+        }
+        // The joint maximum: sigma² = mean((y − x)²) and x = Σy / (sigma² + n), by fixed-point iteration.
+        let n = Double(ys.count)
+        var x = 0.0, variance = 1.0
+        for _ in 0..<500 {
+            variance = ys.reduce(0.0) { $0 + ($1 - x) * ($1 - x) } / n
+            x = ys.reduce(0, +) / (variance + n)
+        }
+        let guide = try AutoLaplaceApproximation(model: model)
+        let svi = try SVI(model: model, guide: guide, optimizer: Adam(learningRate: 0.02), loss: TraceELBO())
+        let fit = try svi.run(key: PRNGKey(seed: 0), numSteps: 6000)
+        #expect(close(fit.params["sigma"]![0], variance.squareRoot(), relative: 1e-5))
+        let posterior = try guide.getPosterior(parameters: fit.state.parameters)
+        let expectedVariance = 1 / (1 + n / variance)
+        #expect(close(posterior.loc.scalars[0], x, relative: 1e-5))
+        #expect(close(posterior.covarianceMatrix.scalars[0], expectedVariance, relative: 1e-5))
+        let draws = try guide.samplePosterior(parameters: fit.state.parameters, count: 20000, key: PRNGKey(seed: 5))["x"]!
+        let m = moments(draws.scalars)
+        #expect(abs(m.mean - x) < 5 * (expectedVariance / 20000).squareRoot())
+        #expect(abs(m.variance / expectedVariance - 1) < 0.05)
+        let marginals = try guide.unconstrainedMarginals(parameters: fit.state.parameters)
+        #expect(close(marginals.scale[0], expectedVariance.squareRoot(), relative: 1e-5))
+        #expect(throws: SVIError.self) { try guide.getPosterior(parameters: fit.state.parameters + [0]) }
+    }
+
     @Test func autoLaplaceApproximationRejectsAPointThatIsNotAMaximum() throws {
         // log p(z) = z²/2 has a minimum at 0: its Hessian of −log p is −1.
         let model = try CallbackModel(latents: [LatentBlock(name: "z", size: 1)]) { z, _ in

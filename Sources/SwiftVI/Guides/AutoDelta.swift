@@ -16,6 +16,7 @@ public struct AutoDelta: NormalMarginalsGuide {
     /// Throws unless `initLocFn` is valid and the model maps a point to its
     /// constrained values.
     public init(model: any LogDensityModel, initLocFn: InitStrategy = .initToMedian()) throws {
+        try checkContinuousLatents(of: model, "AutoDelta")
         try initLocFn.validate("AutoDelta")
         let values = try model.constrain(Tensor(shape: [1, model.dimension],
                                                 scalars: [Double](repeating: 0, count: model.dimension))).values

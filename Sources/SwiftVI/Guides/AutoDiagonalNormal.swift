@@ -10,7 +10,7 @@ public struct AutoDiagonalNormal: NormalMarginalsGuide {
     /// Throws unless `initScale` is positive and finite and `initLocFn` is valid.
     public init(model: any LogDensityModel, initScale: Double = 0.1,
                 initLocFn: InitStrategy = .initToUniform()) throws {
-        try checkAutoGuideSettings("AutoDiagonalNormal", initScale: initScale, initLocFn: initLocFn)
+        try checkAutoGuideSettings("AutoDiagonalNormal", model: model, initScale: initScale, initLocFn: initLocFn)
         self.model = model
         self.initScale = initScale
         self.initLocFn = initLocFn

@@ -1,6 +1,7 @@
 /// An automatic guide: a family built from a model's latent layout. It knows
 /// its model, so it maps its draws (in the model's unconstrained coordinates)
-/// to each latent site's constrained value.
+/// to each latent site's constrained value. Models with a discrete latent are
+/// refused (`notImplemented`).
 public protocol AutoGuide: Guide {
     /// The model whose latent coordinates the guide draws.
     var model: any LogDensityModel { get }
@@ -78,9 +79,21 @@ extension MultivariateNormalGuide {
     }
 }
 
-/// Throws unless an autoguide's `init_scale` is positive and finite and its
-/// initialization strategy is valid.
-func checkAutoGuideSettings(_ guideName: String, initScale: Double, initLocFn: InitStrategy) throws {
+/// Throws `notImplemented` when `model` has a discrete latent block: an
+/// autoguide draws real coordinates (NumPyro's autoguides refuse such sites
+/// too); a `ProgramGuide` can draw them.
+func checkContinuousLatents(of model: any LogDensityModel, _ guideName: String) throws {
+    if let discrete = model.latents.first(where: { $0.constraint.isDiscrete }) {
+        throw SVIError.notImplemented(
+            "\(guideName): the latent '\(discrete.name)' is discrete (\(discrete.constraint.name)); an automatic guide draws only continuous latents (write a ProgramGuide for it)")
+    }
+}
+
+/// Throws unless the model's latents are continuous, and an autoguide's
+/// `init_scale` is positive and finite and its initialization strategy is valid.
+func checkAutoGuideSettings(_ guideName: String, model: any LogDensityModel, initScale: Double,
+                            initLocFn: InitStrategy) throws {
+    try checkContinuousLatents(of: model, guideName)
     guard initScale > 0, initScale.isFinite else {
         throw SVIError.invalidArgument("\(guideName): init_scale must be positive and finite; got \(initScale)")
     }

@@ -32,6 +32,7 @@ public struct AutoIAFNormal: AutoGuide {
     /// is at least 1 and every hidden width is at least D (as NumPyro requires).
     public init(model: any LogDensityModel, numFlows: Int = 3, hiddenDims: [Int]? = nil,
                 nonlinearity: Nonlinearity = .elu) throws {
+        try checkContinuousLatents(of: model, "AutoIAFNormal")
         let d = model.dimension
         guard d >= 2 else {
             throw SVIError.invalidArgument("AutoIAFNormal: the model has \(d) latent coordinate; use AutoDiagonalNormal")

@@ -3,6 +3,13 @@
 /// = 0, so the ELBO is −log p there and SVI finds the MAP point), then
 /// `getPosterior` gives the Normal whose precision is the Hessian of −log p at
 /// that point. `samplePosterior`, `median` and `quantiles` use that Normal.
+///
+/// When the model has learnable parameters of its own, the Hessian is that of
+/// the model at its fitted parameters: `getPosterior`, `samplePosterior` and
+/// the marginals take `auto_loc` followed by the model's unconstrained
+/// parameters, as `SVIState.parameters` holds them. Given `auto_loc` alone
+/// they use the model as it is (its initial parameters unless it was bound
+/// with `withParameters`).
 public struct AutoLaplaceApproximation: NormalMarginalsGuide {
     public let model: any LogDensityModel
     /// How `auto_loc` starts.
@@ -10,6 +17,7 @@ public struct AutoLaplaceApproximation: NormalMarginalsGuide {
 
     /// Throws unless `initLocFn` is valid.
     public init(model: any LogDensityModel, initLocFn: InitStrategy = .initToUniform()) throws {
+        try checkContinuousLatents(of: model, "AutoLaplaceApproximation")
         try initLocFn.validate("AutoLaplaceApproximation")
         self.model = model
         self.initLocFn = initLocFn
@@ -32,7 +40,7 @@ public struct AutoLaplaceApproximation: NormalMarginalsGuide {
     /// definite (the point is not a strict local maximum of the log-density).
     public func getPosterior(parameters: [Double]) throws -> MultivariateNormal {
         let loc = Array(parameters.prefix(dimension))
-        let hessian = try negativeLogDensityHessian(at: loc)
+        let hessian = try negativeLogDensityHessian(of: fittedModel(parameters), at: loc)
         guard hessian.scalars.allSatisfy(\.isFinite), (try? hessian.cholesky()) != nil else {
             throw SVIError.numerical(
                 "AutoLaplaceApproximation: the Hessian of -log p at auto_loc is not positive definite; the point is not a strict local maximum of the log-density (is the fit converged?)")
@@ -40,10 +48,24 @@ public struct AutoLaplaceApproximation: NormalMarginalsGuide {
         return try MultivariateNormal(loc: Tensor(loc), precisionMatrix: hessian)
     }
 
-    /// ∂²(−log p)/∂xᵢ∂xⱼ at `x`: column j is (g(x + hⱼeⱼ) − g(x − hⱼeⱼ)) / 2hⱼ with
+    /// The model at the parameters that follow `auto_loc` in `parameters`
+    /// (see the type's description). Throws `shapeMismatch` unless
+    /// `parameters` holds `auto_loc` alone or `auto_loc` and all of the
+    /// model's parameters.
+    private func fittedModel(_ parameters: [Double]) throws -> any LogDensityModel {
+        switch parameters.count {
+        case dimension: return model
+        case dimension + model.parameterCount: return try model.withParameters(Tensor(Array(parameters[dimension...])))
+        default:
+            throw SVIError.shapeMismatch(
+                "AutoLaplaceApproximation: \(parameters.count) parameters; expected auto_loc's \(dimension), optionally followed by the model's \(model.parameterCount)")
+        }
+    }
+
+    /// ∂²(−log p)/∂xᵢ∂xⱼ of `model` at `x`: column j is (g(x + hⱼeⱼ) − g(x − hⱼeⱼ)) / 2hⱼ with
     /// g the gradient of −log p and hⱼ = 10⁻⁵ max(1, |xⱼ|), all 2D gradients
     /// from one batched evaluation.
-    private func negativeLogDensityHessian(at x: [Double]) throws -> Tensor {
+    private func negativeLogDensityHessian(of model: any LogDensityModel, at x: [Double]) throws -> Tensor {
         let d = x.count
         let steps = x.map { 1e-5 * Swift.max(1, abs($0)) }
         var points: [Double] = []
@@ -68,7 +90,7 @@ public struct AutoLaplaceApproximation: NormalMarginalsGuide {
 
     /// Draws of `getPosterior`, mapped to the constrained values.
     public func samplePosterior(parameters: [Double], count: Int, key: PRNGKey) throws -> [String: Tensor] {
-        try model.constrain(getPosterior(parameters: parameters).sample([count], key: key)).values
+        try fittedModel(parameters).constrain(getPosterior(parameters: parameters).sample([count], key: key)).values
     }
 
     /// `auto_loc` and the square roots of the diagonal of the inverse Hessian.

@@ -15,7 +15,7 @@ public struct AutoLowRankMultivariateNormal: MultivariateNormalGuide {
     /// at least 1, `initScale` is positive and finite and `initLocFn` is valid.
     public init(model: any LogDensityModel, rank: Int? = nil, initScale: Double = 0.1,
                 initLocFn: InitStrategy = .initToUniform()) throws {
-        try checkAutoGuideSettings("AutoLowRankMultivariateNormal", initScale: initScale, initLocFn: initLocFn)
+        try checkAutoGuideSettings("AutoLowRankMultivariateNormal", model: model, initScale: initScale, initLocFn: initLocFn)
         let rank = rank ?? Int(Double(model.dimension).squareRoot().rounded())
         guard rank >= 1 else {
             throw SVIError.invalidArgument("AutoLowRankMultivariateNormal: rank must be at least 1; got \(rank)")

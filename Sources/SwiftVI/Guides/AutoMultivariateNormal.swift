@@ -12,7 +12,7 @@ public struct AutoMultivariateNormal: MultivariateNormalGuide {
     /// Throws unless `initScale` is positive and finite and `initLocFn` is valid.
     public init(model: any LogDensityModel, initScale: Double = 0.1,
                 initLocFn: InitStrategy = .initToUniform()) throws {
-        try checkAutoGuideSettings("AutoMultivariateNormal", initScale: initScale, initLocFn: initLocFn)
+        try checkAutoGuideSettings("AutoMultivariateNormal", model: model, initScale: initScale, initLocFn: initLocFn)
         self.model = model
         self.initScale = initScale
         self.initLocFn = initLocFn

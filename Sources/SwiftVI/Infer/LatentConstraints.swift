@@ -7,9 +7,19 @@ extension LatentBlock {
             && a.bounds.map(\.shape) == b.bounds.map(\.shape) && a.bounds.map(\.scalars) == b.bounds.map(\.scalars)
     }
 
+    /// The constraint with any `independent` wrappers removed: a block's values
+    /// form one flat vector, so reinterpreting batch dimensions as event
+    /// dimensions changes nothing about how they map to coordinates (NumPyro's
+    /// biject_to of independent(c) is the independent transform of biject_to(c)).
+    var baseConstraint: Constraint {
+        var base = constraint
+        while case .independent(let inner, _) = base { base = inner }
+        return base
+    }
+
     /// The bounds of an interval, greaterThan or lessThan constraint (none for the others).
     private var bounds: [Tensor] {
-        switch constraint {
+        switch baseConstraint {
         case .interval(let low, let high): [low, high]
         case .greaterThan(let bound), .lessThan(let bound): [bound]
         default: []
@@ -18,7 +28,7 @@ extension LatentBlock {
 
     /// The side n of the n × n matrices of a matrix constraint; nil for the others.
     private var matrixSide: Int? {
-        switch constraint {
+        switch baseConstraint {
         case .lowerTriangular, .lowerCholesky, .positiveDefinite, .corrCholesky:
             Int(Double(size).squareRoot().rounded())
         default: nil
@@ -30,7 +40,7 @@ extension LatentBlock {
 
     /// The number of unconstrained coordinates the block takes in a point.
     public var unconstrainedSize: Int {
-        switch constraint {
+        switch baseConstraint {
         case .simplex: size - 1
         case .corrCholesky: matrixSide.map { $0 * ($0 - 1) / 2 } ?? size
         default: matrixSide.map { $0 * ($0 + 1) / 2 } ?? size
@@ -40,13 +50,21 @@ extension LatentBlock {
     /// Throws `invalidArgument` unless the constraint is one a block supports
     /// (real, realVector, positive, nonnegative, unitInterval, interval,
     /// greaterThan, lessThan, simplex, lowerTriangular, lowerCholesky,
-    /// positiveDefinite, corrCholesky) and fits the size: a simplex needs
+    /// positiveDefinite, corrCholesky, and independent over one of the
+    /// elementwise ones or realVector) and fits the size: a simplex needs
     /// K ≥ 2 values, a matrix constraint n·n of them (n ≥ 2 for corrCholesky),
     /// and bounds must be finite scalars or vectors of `size` elements (an
-    /// interval's low end below its high end).
-    func checkConstraint() throws {
+    /// interval's low end below its high end). With `allowingDiscrete` (a
+    /// program's latent sites, which a `ProgramGuide` draws) the discrete
+    /// constraints are accepted too; their values are their own coordinates.
+    func checkConstraint(allowingDiscrete: Bool = false) throws {
+        if case .independent = constraint, baseConstraint.eventDim > 0, !isUnconstrained {
+            throw SVIError.invalidArgument(
+                "latent block '\(name)' (\(constraint.name)): independent is supported for a latent block only over an elementwise constraint or real_vector")
+        }
+        if allowingDiscrete, baseConstraint.isDiscrete { return }
         let problem: String?
-        switch constraint {
+        switch baseConstraint {
         case .real, .realVector, .positive, .nonnegative, .unitInterval, .interval, .greaterThan, .lessThan:
             problem = bounds.contains { $0.count != 1 && $0.shape != [size] }
                 ? "bounds must be scalars or vectors of \(size) elements" : nil
@@ -54,7 +72,7 @@ extension LatentBlock {
             problem = size >= 2 ? nil : "a simplex needs at least 2 values; got \(size)"
         case .lowerTriangular, .lowerCholesky, .positiveDefinite, .corrCholesky:
             var least = 1
-            if case .corrCholesky = constraint { least = 2 }
+            if case .corrCholesky = baseConstraint { least = 2 }
             let n = matrixSide!
             problem = n * n == size && n >= least
                 ? nil : "needs the n·n values of an n × n matrix (n ≥ \(least)); got \(size)"
@@ -65,7 +83,7 @@ extension LatentBlock {
             throw SVIError.invalidArgument("latent block '\(name)' (\(constraint.name)): \(problem)")
         }
         do {
-            _ = try bijectTo(constraint)
+            _ = try bijectTo(baseConstraint)
         } catch let error as SVIError {
             throw error.prefixed("latent block '\(name)': ")
         }
@@ -73,7 +91,7 @@ extension LatentBlock {
 
     /// Whether the values are the coordinates themselves.
     var isUnconstrained: Bool {
-        switch constraint {
+        switch baseConstraint {
         case .real, .realVector: true
         default: false
         }
@@ -104,7 +122,7 @@ func constrainBlocks(_ blocks: [LatentBlock], _ points: Tensor) throws -> (value
             parts.append(u)
             continue
         }
-        let transform = try bijectTo(block.constraint)
+        let transform = try bijectTo(block.baseConstraint)
         let x = try transform.forward(u)
         let jacobian = try transform.logAbsDetJacobian(u, x)
         logDet = logDet + jacobian.summingRightmost(jacobian.rank - 1)

@@ -85,8 +85,8 @@ extension LogDensityModel {
 
 /// Throws unless there is a latent block (of kind `.latent`) and the blocks
 /// have distinct, non-empty names, positive sizes and constraints that fit
-/// them (see `LatentBlock.checkConstraint`).
-func validateLatents(_ latents: [LatentBlock]) throws {
+/// them (see `LatentBlock.checkConstraint`, which `allowingDiscrete` is passed to).
+func validateLatents(_ latents: [LatentBlock], allowingDiscrete: Bool = false) throws {
     guard latents.contains(where: { $0.kind == .latent }) else {
         throw SVIError.invalidArgument("a model needs at least one latent block")
     }
@@ -96,7 +96,7 @@ func validateLatents(_ latents: [LatentBlock]) throws {
         guard block.size > 0 else {
             throw SVIError.invalidArgument("latent block '\(block.name)' must have a positive size; got \(block.size)")
         }
-        try block.checkConstraint()
+        try block.checkConstraint(allowingDiscrete: allowingDiscrete)
         guard seen.insert(block.name).inserted else {
             throw SVIError.invalidArgument("latent block name '\(block.name)' is used twice")
         }

@@ -32,6 +32,13 @@ extension LogDensityModel {
     /// Throws when a parameter is missing, of the wrong size or outside its constraint.
     public func withParameters(named params: [String: [Double]]) throws -> any LogDensityModel {
         guard !parameterBlocks.isEmpty else { return self }
-        return try withParameters(Tensor(unconstrainedValues(of: parameterBlocks, params, owner: "model")))
+        return try withParameters(Tensor(unconstrainedParameters(params)))
+    }
+
+    /// The flat unconstrained vector of the model's parameters given by name as
+    /// constrained values (other names are ignored). Throws when a parameter is
+    /// missing, of the wrong size or outside its constraint.
+    public func unconstrainedParameters(_ params: [String: [Double]]) throws -> [Double] {
+        try unconstrainedValues(of: parameterBlocks, params, owner: "model")
     }
 }

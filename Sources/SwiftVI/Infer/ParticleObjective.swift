@@ -6,19 +6,35 @@
 /// For a model with a gradient the draws are reparameterized and F(w) is
 /// differentiated along them (the pathwise estimator). For a model without one
 /// the gradient is the score-function estimator with a leave-one-out baseline
-/// across the particles (as VIMCO): with the draws held fixed,
-/// ∇F ≈ Σₛ [F(w) − F(w₋ₛ)] ∇ log q(zₛ) + Σₛ ∂F/∂wₛ ∇wₛ, where w₋ₛ is w with
-/// wₛ replaced by the mean of the other particles' log-weights, and the second
-/// sum is the pathwise part: log q's own dependence on the parameters at the
-/// fixed draws. The baseline depends only on the other particles, so the
-/// estimator stays unbiased; it needs at least 2 particles and a guide that
-/// evaluates its density (`Guide.logDensity(_:parameters:)`). A
-/// `MinibatchModel` draws one minibatch per step, shared by its amortized
+/// across the particles (`scoreFunctionSurrogate`, with all of log q as the
+/// score term): with the draws held fixed,
+/// ∇F ≈ Σₛ [F(w) − F(w₋ₛ)] ∇ log q(zₛ) + Σₛ ∂F/∂wₛ ∇wₛ, the second sum being
+/// log q's own dependence on the parameters at the fixed draws. It needs at
+/// least 2 particles and a guide that evaluates its density
+/// (`Guide.logDensity(_:parameters:)`).
+///
+/// A `ProgramGuide` with sites that have no reparameterized sampler (see
+/// `ProgramGuide.hasNonReparameterizedSites`) is run site by site instead:
+/// each particle's log-weight is the log joint of the model run with the
+/// guide's values minus the guide's log-density, differentiated pathwise, and
+/// the non-reparameterized sites' log-densities take the score-function term
+/// of `scoreFunctionSurrogate` (any number of particles; with 2 or more, a
+/// leave-one-out baseline).
+///
+/// A `MinibatchModel` draws one minibatch per step, shared by its amortized
 /// guide (reparameterized draws only).
 func particleLoss(model: any LogDensityModel, guide: any Guide, parameters: Tensor, key: PRNGKey,
                   numParticles: Int, vectorized: Bool, bound: (Tensor) -> Tensor) throws -> Tensor {
     if let model = model as? any MinibatchModel {
         return -bound(try minibatchLogWeights(model: model, guide: guide, parameters: parameters, count: numParticles, key: key))
+    }
+    if let program = model as? ProgramModel, let programGuide = guide as? ProgramGuide,
+       programGuide.hasNonReparameterizedSites {
+        let (logWeights, scoreLogDensity) = try programGuide.particleTerms(
+            model: program, parameters: parameters, count: numParticles, key: key) { guideTrace, modelTrace in
+            try modelTrace.logJoint() - guideTrace.logJoint()
+        }
+        return -scoreFunctionSurrogate(logWeights: logWeights, scoreLogDensity: scoreLogDensity, bound: bound)
     }
     let keys = key.split(2)
     guard !model.hasGradient else {
@@ -32,14 +48,7 @@ func particleLoss(model: any LogDensityModel, guide: any Guide, parameters: Tens
     let z = try guide.sample(parameters: parameters.detached, count: numParticles, key: keys[0]).points
     let logq = try guide.logDensity(z, parameters: parameters)
     let logWeights = try modelLogDensity(model, z, key: keys[1], vectorized: vectorized) - logq
-    let estimate = bound(logWeights)
-    let w = logWeights.scalars, total = w.reduce(0.0) { $0 + $1 }
-    let coefficients = w.indices.map { s in
-        var replaced = w
-        replaced[s] = (total - w[s]) / Double(w.count - 1)
-        return estimate.scalars[0] - bound(Tensor(replaced)).scalars[0]
-    }
-    return -(estimate + (Tensor(coefficients) * (logq - logq.detached)).sum())
+    return -scoreFunctionSurrogate(logWeights: logWeights, scoreLogDensity: logq, bound: bound)
 }
 
 /// The model's log-density at the rows of `points`: in one call, or one call

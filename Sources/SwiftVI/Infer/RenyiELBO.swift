@@ -6,7 +6,8 @@ import RealModule
 /// α = 0 gives the importance-weighted (IWAE) bound, which tightens as K
 /// grows; α → 1 tends to Trace_ELBO's bound. Gradients are reparameterized
 /// for models with a gradient and the score-function estimator with a
-/// leave-one-out baseline otherwise (see `particleLoss`).
+/// leave-one-out baseline otherwise, and for a `ProgramGuide`'s sites
+/// without a reparameterized sampler (see `particleLoss`).
 public struct RenyiELBO: ELBO {
     public let alpha: Double
     public let numParticles: Int

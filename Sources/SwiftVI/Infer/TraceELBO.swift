@@ -9,7 +9,10 @@ public protocol ELBO: Sendable {
 /// guide draws z of log q(z) − log p(z). Its gradient is reparameterized for
 /// models with a gradient and the score-function estimator with a
 /// leave-one-out baseline for models without one (which then need at least 2
-/// particles; see `particleLoss`).
+/// particles) and for a `ProgramGuide`'s sites without a reparameterized
+/// sampler, such as a discrete latent's (see `particleLoss`). The loss value
+/// is the plain estimate either way; the score-function terms change only
+/// the gradient.
 public struct TraceELBO: ELBO {
     public let numParticles: Int
     /// Whether the model evaluates all particles in one batched call (NumPyro's

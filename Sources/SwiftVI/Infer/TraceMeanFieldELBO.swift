@@ -13,6 +13,12 @@
 /// biased. A model prior broadcast by a plate is matched through its base
 /// distribution.
 ///
+/// A guide site without a reparameterized sampler (a discrete latent's) is
+/// supported: its draws are held fixed and the gradient adds the
+/// score-function term log q · (bound − leave-one-out baseline) of
+/// `scoreFunctionSurrogate`, the bound being the particle's mean-field bound
+/// above (unbiased, as a site's analytic KL does not depend on its own draw).
+///
 /// Any other model and guide — a `CallbackModel` or `DistributionModel`,
 /// whose prior is not given apart from the likelihood, or a guide other than
 /// `ProgramGuide` — has no site to take a KL at: the loss is then exactly
@@ -33,21 +39,17 @@ public struct TraceMeanFieldELBO: ELBO {
             return try particleLoss(model: model, guide: guide, parameters: parameters, key: key,
                                     numParticles: numParticles, vectorized: true) { $0.mean() }
         }
-        let keys = key.split(2)
-        let guideTraces = try programGuide.traces(parameters: parameters, count: numParticles, key: keys[0])
-        let bounds = try zip(guideTraces, keys[1].split(numParticles)).map { guideTrace, modelKey in
-            let values = Dictionary(uniqueKeysWithValues: program.latentSites.map {
-                ($0.name, guideTrace[$0.name]!.value!)
-            })
-            let modelTrace = try program.trace(substituting: values, key: modelKey)
-            return try modelTrace.sites.filter { $0.kind == .sample }.reduce(Tensor(0)) { bound, site in
+        let (bounds, scoreLogDensity) = try programGuide.particleTerms(
+            model: program, parameters: parameters, count: numParticles, key: key) { guideTrace, modelTrace in
+            try modelTrace.sites.filter { $0.kind == .sample }.reduce(Tensor(0)) { bound, site in
                 guard !site.isObserved, let guideSite = guideTrace[site.name] else {
                     return bound + (try site.scaledLogProbSum())
                 }
                 return bound + (try Self.latentTerm(guide: guideSite, model: site))
             }
         }
-        return -Tensor.concatenating(bounds).mean()
+        guard programGuide.hasNonReparameterizedSites else { return -bounds.mean() }
+        return -scoreFunctionSurrogate(logWeights: bounds, scoreLogDensity: scoreLogDensity) { $0.mean() }
     }
 
     /// A latent site's part of the bound: −KL(q ‖ p) times the guide site's

@@ -8,11 +8,19 @@
 /// log-determinant of the map back (the model adds the same term, so the ELBO
 /// is that of the constrained values).
 ///
-/// Every guide sample site must be one of the model's latent sites, all of
-/// them must be present, and each must be reparameterizable (the
-/// score-function estimator is not implemented yet).
+/// Every guide sample site must be one of the model's latent sites, with its
+/// shape and a support as discrete as the model's, and all of them must be
+/// present. A site whose distribution has no reparameterized sampler
+/// (Bernoulli, Categorical, Poisson…; needed for a discrete latent of the
+/// model) is fitted by the score-function estimator, which every ELBO applies
+/// to such a guide (see `scoreFunctionSurrogate`).
 public struct ProgramGuide: Guide {
     public let model: ProgramModel
+    /// Whether a sample site of the guide's discovering run has no
+    /// reparameterized sampler, so its gradient needs the score-function
+    /// estimator (the ELBOs then evaluate the guide site by site; a guide whose
+    /// runs differ in this from the discovering one is not supported).
+    public let hasNonReparameterizedSites: Bool
     private let program: Program<Void>
     private let parameters: [ProgramParameter]
 
@@ -23,11 +31,14 @@ public struct ProgramGuide: Guide {
         let program: Program<Void> = { _ = try guide($0) }
         let trace = try Trace.record(Handlers.seed(program, key: key))
         parameters = try trace.sites.filter { $0.kind == .param }.map { try ProgramParameter($0, owner: "ProgramGuide") }
-        let latentShapes = Dictionary(uniqueKeysWithValues: model.latentSites.map { ($0.name, $0.shape) })
+        let latentSites = Dictionary(uniqueKeysWithValues: model.latentSites.map { ($0.name, $0) })
         var drawn = Set<String>()
         for site in trace.sites where site.kind == .sample && !site.isObserved {
-            try Self.checkDraw(site, expectedShape: latentShapes[site.name])
+            try Self.checkDraw(site, of: latentSites[site.name])
             drawn.insert(site.name)
+        }
+        hasNonReparameterizedSites = trace.sites.contains {
+            $0.kind == .sample && !$0.isObserved && !$0.distribution!.hasReparameterizedSample
         }
         if let missing = model.latentSites.first(where: { !drawn.contains($0.name) }) {
             throw SVIError.invalidArgument("ProgramGuide: the guide has no sample site for the model's latent '\(missing.name)'")
@@ -36,18 +47,20 @@ public struct ProgramGuide: Guide {
         self.program = program
     }
 
-    /// Throws unless `site` is a reparameterizable draw of a model latent of `expectedShape`.
-    private static func checkDraw(_ site: SiteMessage, expectedShape: [Int]?) throws {
-        guard let expectedShape else {
+    /// Throws unless `site` is a draw of the model's `latent`, of its shape,
+    /// discrete exactly when the latent is.
+    private static func checkDraw(_ site: SiteMessage, of latent: ProgramModel.LatentSite?) throws {
+        guard let latent else {
             throw SVIError.invalidArgument("ProgramGuide: guide site '\(site.name)' is not a latent site of the model")
         }
-        guard site.value!.shape == expectedShape else {
+        guard site.value!.shape == latent.shape else {
             throw SVIError.shapeMismatch(
-                "ProgramGuide: guide site '\(site.name)' has shape \(site.value!.shape); the model's has \(expectedShape)")
+                "ProgramGuide: guide site '\(site.name)' has shape \(site.value!.shape); the model's has \(latent.shape)")
         }
-        guard site.distribution!.hasReparameterizedSample else {
-            throw SVIError.notImplemented(
-                "ProgramGuide: guide site '\(site.name)' (\(site.distribution!.familyName)) has no reparameterized sampler; the score-function estimator is not implemented yet")
+        let support = site.distribution!.support
+        guard support.isDiscrete == latent.support.isDiscrete else {
+            throw SVIError.invalidArgument(
+                "ProgramGuide: guide site '\(site.name)' has support \(support.name); the model's latent has \(latent.support.name)")
         }
     }
 
@@ -66,7 +79,7 @@ public struct ProgramGuide: Guide {
             var logq = Tensor(0)
             for latent in model.latentSites {
                 let site = trace[latent.name]!
-                let transform = try bijectTo(latent.support)
+                let transform = try coordinateTransform(latent.support)
                 let x = site.value!
                 let u = try transform.inverse(x)
                 logq = logq + (try site.scaledLogProbSum()) + (try transform.logAbsDetJacobian(u, x)).sum()
@@ -79,7 +92,7 @@ public struct ProgramGuide: Guide {
 
     /// `count` runs of the guide with the params `flat`, each under a seed of
     /// its own split from `key`, each checked to draw every latent site of the
-    /// model (with its shape, reparameterized).
+    /// model (with its shape and kind of support).
     func traces(parameters flat: Tensor, count: Int, key: PRNGKey) throws -> [Trace] {
         guard count >= 0 else { throw SVIError.invalidArgument("ProgramGuide: cannot draw \(count) particles") }
         let substituted = Handlers.substitute(program, data: try parameterValues(of: parameters, flat, owner: "ProgramGuide"))
@@ -89,7 +102,7 @@ public struct ProgramGuide: Guide {
                 guard let site = trace[latent.name], site.kind == .sample, !site.isObserved else {
                     throw SVIError.invalidArgument("ProgramGuide: the guide did not draw the model's latent '\(latent.name)'")
                 }
-                try Self.checkDraw(site, expectedShape: latent.shape)
+                try Self.checkDraw(site, of: latent)
             }
             return trace
         }

@@ -11,10 +11,14 @@
 /// constraints, in program order), which SVI optimizes jointly with the
 /// guide's; until `withParameters` sets them they take their initial values.
 ///
-/// Not yet supported: discrete latent sites and latent sites inside
-/// subsampled plates. Observed sites inside subsampled
-/// plates are: evaluate them with `logDensity(_:key:)`, which draws each row's
-/// subsample from a key of its own.
+/// A discrete latent site (support boolean, integer…) has no bijection: its
+/// coordinates in a point are its values themselves. Only a `ProgramGuide`
+/// can draw it (the autoguides refuse such a model), and the ELBOs fit it by
+/// the score-function estimator (see `ProgramGuide`).
+///
+/// Not yet supported: latent sites inside subsampled plates. Observed sites
+/// inside subsampled plates are: evaluate them with `logDensity(_:key:)`,
+/// which draws each row's subsample from a key of its own.
 public struct ProgramModel: LogDensityModel {
     /// A latent sample site as found by the discovering run.
     public struct LatentSite {
@@ -57,10 +61,12 @@ public struct ProgramModel: LogDensityModel {
             default: break
             }
         }
-        latents = sites.map {
-            LatentBlock(name: $0.name, size: $0.unconstrainedShape.reduce(1, *), constraint: $0.support)
+        latents = sites.map { LatentBlock(name: $0.name, size: $0.shape.reduce(1, *), constraint: $0.support) }
+        try validateLatents(latents, allowingDiscrete: true)
+        for (block, site) in zip(latents, sites) where block.unconstrainedSize != site.unconstrainedShape.reduce(1, *) {
+            throw SVIError.notImplemented(
+                "ProgramModel: latent site '\(site.name)' holds a batch of \(site.support.name) values of shape \(site.shape); a latent site may hold one such value only")
         }
-        try validateLatents(latents)
         latentSites = sites
         self.parameters = parameters
         var start = 0
@@ -79,11 +85,7 @@ public struct ProgramModel: LogDensityModel {
                 "ProgramModel: latent site '\(site.name)' is inside subsampled plate '\(frame.name)'; only observed sites may be subsampled yet")
         }
         let support = site.distribution!.support
-        guard !support.isDiscrete else {
-            throw SVIError.notImplemented(
-                "ProgramModel: latent site '\(site.name)' is discrete (\(support.name)); enumeration is not implemented")
-        }
-        let shape = try bijectTo(support).inverseShape(site.value!.shape)
+        let shape = try coordinateTransform(support).inverseShape(site.value!.shape)
         return LatentSite(name: site.name, shape: site.value!.shape, support: support, unconstrainedShape: shape)
     }
 
@@ -149,7 +151,7 @@ public struct ProgramModel: LogDensityModel {
         let rowStart = row * dimension
         var logDet = Tensor(0)
         let trace = try trace(key: key, resamplingObserved: resamplingObserved) { site, block in
-            let transform = try bijectTo(site.distribution!.support)
+            let transform = try coordinateTransform(site.distribution!.support)
             let u = points.gathering(block.coordinates.map { rowStart + $0 }, shape: block.shape)
             let x = try transform.forward(u)
             logDet = logDet + (try transform.logAbsDetJacobian(u, x)).sum()
@@ -189,6 +191,9 @@ public struct ProgramModel: LogDensityModel {
 
     public var parameterBlocks: [ParameterBlock] { parameters.map(\.block) }
 
+    /// Whether a latent site is discrete (drawn only by a `ProgramGuide`).
+    public var hasDiscreteLatents: Bool { latentSites.contains { $0.support.isDiscrete } }
+
     public var initialParameters: [Double] { parameters.flatMap(\.initial) }
 
     public func withParameters(_ flat: Tensor) throws -> any LogDensityModel {
@@ -197,4 +202,11 @@ public struct ProgramModel: LogDensityModel {
         bound.boundParameters = try parameterValues(of: parameters, flat, owner: "ProgramModel")
         return bound
     }
+}
+
+/// The map from a latent site's coordinates in a point to its values:
+/// `bijectTo(support)`, or the identity for a discrete support (whose values
+/// are their own coordinates).
+func coordinateTransform(_ support: Constraint) throws -> any Transform {
+    support.isDiscrete ? IdentityTransform() : try bijectTo(support)
 }

@@ -3,8 +3,13 @@ extension ProgramModel {
     /// value `strategy` picks from its prior — the site's distribution given the
     /// values picked upstream — and returns those values' unconstrained
     /// coordinates. Site `i` draws with `key.foldIn(i)`. Throws when a value
-    /// lies outside its site's support (for example a median on a boundary).
+    /// lies outside its site's support (for example a median on a boundary),
+    /// and `notImplemented` for a program with a discrete latent site.
     public func initialPoint(_ strategy: InitStrategy, key: PRNGKey) throws -> [Double] {
+        if let discrete = latentSites.first(where: { $0.support.isDiscrete }) {
+            throw SVIError.notImplemented(
+                "ProgramModel: the discrete latent site '\(discrete.name)' has no unconstrained initial point; draw it with a ProgramGuide")
+        }
         try strategy.checkSiteNames(latentSites.map(\.name))
         let layout = layout
         let siteIndex = Dictionary(uniqueKeysWithValues: latentSites.enumerated().map { ($1.name, $0) })
