@@ -14,6 +14,9 @@ import RealModule
 /// a fused kernel evaluates the likelihood and its hand-written gradient for
 /// all particles in one pass over the data (each row is read once and used for
 /// every particle, a matrix–matrix product), with no tape and no allocation.
+/// A large pass is split across threads (`GLMRowChunks`, `WorkerPool`; their
+/// number is `SWIFTVI_NUM_THREADS` or the online cores) with results that do
+/// not depend on how many run.
 /// `logDensity(_:key:)` is the reference path, written with the library's
 /// distributions on the tape.
 ///
