@@ -76,17 +76,17 @@ import Testing
 
     @Test func thePoolRunsEveryTaskOnceOnDistinctParticipants() {
         let pool = WorkerPool(width: 4), tasks = 200
-        // Per task: how often it ran, and the participant that ran it.
-        var record = [Int](repeating: 0, count: 2 * tasks)
-        record.withUnsafeMutableBytes { raw in
-            pool.run(tasks: tasks, context: raw.baseAddress!) { context, task, participant in
-                let record = context.assumingMemoryBound(to: Int.self)
-                record[2 * task] += 1
-                record[2 * task + 1] = participant
+        var runs = [Int](repeating: 0, count: tasks), participants = [Int](repeating: -1, count: tasks)
+        runs.withUnsafeMutableBufferPointer { runs in
+            participants.withUnsafeMutableBufferPointer { participants in
+                pool.run(tasks: tasks) { task, participant in
+                    runs[task] += 1
+                    participants[task] = participant
+                }
             }
         }
-        #expect((0..<tasks).allSatisfy { record[2 * $0] == 1 })
-        #expect((0..<tasks).allSatisfy { (0..<4).contains(record[2 * $0 + 1]) })
+        #expect(runs.allSatisfy { $0 == 1 })
+        #expect(participants.allSatisfy { (0..<4).contains($0) })
     }
 
     /// A short fit of one of two large models (logistic, normal).

@@ -5,11 +5,9 @@ import Glibc
 /// A few persistent threads that run the tasks of one job at a time with the
 /// calling thread: what splits a kernel's pass over its data across cores.
 ///
-/// A job is a count of tasks and a C function called once per task with the
-/// job's context, the task's index and the participant running it (0 for the
-/// caller, 1… for the pool's threads), so that each participant can work in
-/// scratch of its own. (A C function and a context pointer, rather than a
-/// closure, so that handing a job to the threads does not allocate.) Tasks
+/// A job is a count of tasks and a body called once per task with the task's
+/// index and the participant running it (0 for the caller, 1… for the pool's
+/// threads), so that each participant can work in scratch of its own. Tasks
 /// are handed out in order to whoever is free; a caller that wants results
 /// independent of the thread count gives each task its own output and
 /// combines them in task order afterwards.
@@ -34,11 +32,8 @@ final class WorkerPool: @unchecked Sendable {
     private let workDone = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
     private var threads: [pthread_t] = []
     #endif
-    /// What a task runs: `body(context, task, participant)`.
-    typealias Body = @convention(c) (_ context: UnsafeMutableRawPointer, _ task: Int, _ participant: Int) -> Void
-
     // Guarded by `mutex`.
-    private var job: (body: Body, context: UnsafeMutableRawPointer)?
+    private var job: ((Int, Int) -> Void)?
     private var taskCount = 0
     private var nextTask = 0
     /// The pool's threads inside the current job.
@@ -82,34 +77,42 @@ final class WorkerPool: @unchecked Sendable {
         #endif
     }
 
-    /// Calls `body(context, task, participant)` for every task in
-    /// `0..<tasks` and returns when all have returned; `participant` is below
-    /// `width`, and no two calls at the same time share it. The pool's
-    /// threads take part unless another job is running.
-    func run(tasks: Int, context: UnsafeMutableRawPointer, _ body: Body) {
+    /// Calls `body(task, participant)` for every task in `0..<tasks` and
+    /// returns when all have returned; `participant` is below `width`, and no
+    /// two calls at the same time share it. The pool's threads take part
+    /// unless another job is running.
+    func run(tasks: Int, _ body: (_ task: Int, _ participant: Int) -> Void) {
         #if canImport(Glibc)
-        guard width > 1, tasks > 1 else { return runOnCaller(tasks, context, body) }
+        guard width > 1, tasks > 1 else { return runOnCaller(tasks, body) }
         pthread_mutex_lock(mutex)
         guard job == nil else {
             pthread_mutex_unlock(mutex)
-            return runOnCaller(tasks, context, body)
+            return runOnCaller(tasks, body)
         }
         if threads.isEmpty { startThreads() }
-        job = (body, context)
-        taskCount = tasks
-        nextTask = 0
-        pthread_cond_broadcast(workReady)
-        runAvailableTasks(as: 0)
-        while active > 0 { pthread_cond_wait(workDone, mutex) }
-        job = nil
+        withoutActuallyEscaping(body) { body in
+            job = body
+            taskCount = tasks
+            nextTask = 0
+            pthread_cond_broadcast(workReady)
+            while nextTask < taskCount {
+                let task = nextTask
+                nextTask += 1
+                pthread_mutex_unlock(mutex)
+                body(task, 0)
+                pthread_mutex_lock(mutex)
+            }
+            while active > 0 { pthread_cond_wait(workDone, mutex) }
+            job = nil
+        }
         pthread_mutex_unlock(mutex)
         #else
-        runOnCaller(tasks, context, body)
+        runOnCaller(tasks, body)
         #endif
     }
 
-    private func runOnCaller(_ tasks: Int, _ context: UnsafeMutableRawPointer, _ body: Body) {
-        for task in 0..<tasks { body(context, task, 0) }
+    private func runOnCaller(_ tasks: Int, _ body: (Int, Int) -> Void) {
+        for task in 0..<tasks { body(task, 0) }
     }
 
     #if canImport(Glibc)
@@ -147,14 +150,16 @@ final class WorkerPool: @unchecked Sendable {
     }
 
     /// Takes the current job's tasks until none is left; called with `mutex`
-    /// held, which it releases while a task runs.
+    /// held, which it releases while a task runs. The job's body is not kept
+    /// past the return (the caller's `withoutActuallyEscaping` checks that).
+    @inline(never)
     private func runAvailableTasks(as participant: Int) {
-        guard let (body, context) = job else { return }
+        guard let body = job else { return }
         while nextTask < taskCount {
             let task = nextTask
             nextTask += 1
             pthread_mutex_unlock(mutex)
-            body(context, task, participant)
+            body(task, participant)
             pthread_mutex_lock(mutex)
         }
     }

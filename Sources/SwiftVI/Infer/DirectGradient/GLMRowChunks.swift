@@ -31,50 +31,27 @@ extension GLMKernel {
                            pool: WorkerPool) {
         let chunks = GLMKernel.chunkCount(rows: rows)
         guard chunks > 1 else { return accumulate(rows: .range(0..<rows), particles: 0..<count, into: logLikelihood) }
-        let share = GLMKernel.scratchCount(columns: columns, particles: count)
-        var job = ChunkJob(kernel: self, rows: rows, particles: count, share: share, partials: scratch + pool.width * share)
-        withUnsafeMutablePointer(to: &job) { job in
-            if rows * columns * GLMKernel.lanes(count) >= GLMKernel.parallelWork {
-                pool.run(tasks: chunks, context: job, ChunkJob.run)
-            } else {
-                for chunk in 0..<chunks { job.pointee.run(chunk, participant: 0) }
-            }
+        let share = GLMKernel.scratchCount(columns: columns, particles: count), width = count * dimension
+        let partials = scratch + pool.width * share
+        func runChunk(_ chunk: Int, _ participant: Int) {
+            let out = partials + chunk * (width + count)
+            out.update(repeating: 0, count: width)
+            let start = chunk * GLMKernel.chunkRows
+            GLMKernel(x: x, y: y, columns: columns, likelihood: likelihood, points: points, dimension: dimension,
+                      gradient: out, scratch: scratch + participant * share)
+                .accumulate(rows: .range(start ..< min(start + GLMKernel.chunkRows, rows)), particles: 0..<count,
+                            into: out + width)
         }
-        let width = count * dimension
+        if rows * columns * GLMKernel.lanes(count) >= GLMKernel.parallelWork {
+            pool.run(tasks: chunks, runChunk)
+        } else {
+            for chunk in 0..<chunks { runChunk(chunk, 0) }
+        }
         for p in 0..<count { logLikelihood[p] = 0 }
         for chunk in 0..<chunks {
-            let out = job.partials + chunk * job.partialCount
+            let out = partials + chunk * (width + count)
             for i in 0..<width { gradient[i] += out[i] }
             for p in 0..<count { logLikelihood[p] += out[width + p] }
         }
-    }
-}
-
-/// One chunk of `accumulateAllRows`: its rows into its own gradient and
-/// log-likelihoods, in the scratch of the participant running it.
-private struct ChunkJob {
-    let kernel: GLMKernel
-    let rows: Int
-    let particles: Int
-    /// Kernel scratch doubles a participant.
-    let share: Int
-    /// Each chunk's gradients (particles × dimension) then log-likelihoods.
-    let partials: UnsafeMutablePointer<Double>
-
-    var partialCount: Int { particles * (kernel.dimension + 1) }
-
-    func run(_ chunk: Int, participant: Int) {
-        let width = particles * kernel.dimension, out = partials + chunk * partialCount
-        out.update(repeating: 0, count: width)
-        let start = chunk * GLMKernel.chunkRows, k = kernel
-        GLMKernel(x: k.x, y: k.y, columns: k.columns, likelihood: k.likelihood, points: k.points, dimension: k.dimension,
-                  gradient: out, scratch: k.scratch + participant * share)
-            .accumulate(rows: .range(start ..< min(start + GLMKernel.chunkRows, rows)), particles: 0..<particles,
-                        into: out + width)
-    }
-
-    /// `WorkerPool.Body` of a job whose context is a `ChunkJob`.
-    static let run: WorkerPool.Body = { context, chunk, participant in
-        context.assumingMemoryBound(to: ChunkJob.self).pointee.run(chunk, participant: participant)
     }
 }
