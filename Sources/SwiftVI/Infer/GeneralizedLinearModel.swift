@@ -144,33 +144,14 @@ public struct GeneralizedLinearModel: DirectGradientModel {
     }
 
     public func scratchCount(points count: Int) -> Int {
-        scratchCount(points: count, participants: WorkerPool.shared.width)
+        (isSubsampled ? subsampleSize + subsampleTableCount(subsampleSize) : 0)
+            + GLMKernel.scratchCount(columns: columns, particles: count)
     }
 
-    /// Scratch doubles for `count` points when the pass over all rows may
-    /// run on `participants` threads.
-    func scratchCount(points count: Int, participants: Int) -> Int {
-        guard isSubsampled else {
-            return GLMKernel.allRowsScratchCount(rows: rows, columns: columns, particles: count, dimension: dimension,
-                                                 participants: participants)
-        }
-        return subsampleSize + subsampleTableCount(subsampleSize) + GLMKernel.scratchCount(columns: columns, particles: 1)
-    }
-
-    /// The fused kernel (see `GLMKernel`), its pass over all rows split
-    /// across the shared `WorkerPool` when large.
+    /// The fused kernel: see `GLMKernel`.
     public func logDensityAndGradient(points: UnsafePointer<Double>, count: Int, key: PRNGKey,
                                       logDensity: UnsafeMutablePointer<Double>, gradient: UnsafeMutablePointer<Double>,
                                       scratch: UnsafeMutablePointer<Double>) throws {
-        logDensityAndGradient(points: points, count: count, key: key, logDensity: logDensity, gradient: gradient,
-                              scratch: scratch, pool: WorkerPool.shared)
-    }
-
-    /// The fused kernel on `pool`; `scratch` holds
-    /// `scratchCount(points: count, participants: pool.width)` doubles.
-    func logDensityAndGradient(points: UnsafePointer<Double>, count: Int, key: PRNGKey,
-                               logDensity: UnsafeMutablePointer<Double>, gradient: UnsafeMutablePointer<Double>,
-                               scratch: UnsafeMutablePointer<Double>, pool: WorkerPool) {
         let d = dimension
         for i in 0..<(count * d) { gradient[i] = 0 }
         features.withUnsafeBufferPointer { x in
@@ -189,7 +170,7 @@ public struct GeneralizedLinearModel: DirectGradientModel {
                         }
                     }
                 } else {
-                    kernel.accumulateAllRows(rows, particles: count, into: logDensity, pool: pool)
+                    kernel.accumulate(rows: .all(rows), particles: 0 ..< count, into: logDensity)
                 }
             }
         }

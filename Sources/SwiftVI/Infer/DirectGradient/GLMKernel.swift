@@ -14,12 +14,12 @@ import RealModule
 struct GLMKernel {
     /// Which rows of the data the likelihood sees.
     enum Rows {
-        case range(Range<Int>)
+        case all(Int)
         case indexed(UnsafeBufferPointer<Int>)
 
         var count: Int {
             switch self {
-            case .range(let range): range.count
+            case .all(let n): n
             case .indexed(let indices): indices.count
             }
         }
@@ -27,7 +27,7 @@ struct GLMKernel {
         @inline(__always)
         func index(_ i: Int) -> Int {
             switch self {
-            case .range(let range): range.lowerBound &+ i
+            case .all: i
             case .indexed(let indices): indices[i]
             }
         }
