@@ -14,9 +14,6 @@ import RealModule
 /// a fused kernel evaluates the likelihood and its hand-written gradient for
 /// all particles in one pass over the data (each row is read once and used for
 /// every particle, a matrix–matrix product), with no tape and no allocation.
-/// A large pass is split across threads (`GLMRowChunks`, `WorkerPool`; their
-/// number is `SWIFTVI_NUM_THREADS` or the online cores) with results that do
-/// not depend on how many run.
 /// `logDensity(_:key:)` is the reference path, written with the library's
 /// distributions on the tape.
 ///
@@ -170,7 +167,7 @@ public struct GeneralizedLinearModel: DirectGradientModel {
                         }
                     }
                 } else {
-                    kernel.accumulate(rows: .all(rows), particles: 0 ..< count, into: logDensity)
+                    kernel.accumulate(rows: .range(0 ..< rows), particles: 0 ..< count, into: logDensity)
                 }
             }
         }

@@ -14,12 +14,12 @@ import RealModule
 struct GLMKernel {
     /// Which rows of the data the likelihood sees.
     enum Rows {
-        case all(Int)
+        case range(Range<Int>)
         case indexed(UnsafeBufferPointer<Int>)
 
         var count: Int {
             switch self {
-            case .all(let n): n
+            case .range(let range): range.count
             case .indexed(let indices): indices.count
             }
         }
@@ -27,7 +27,7 @@ struct GLMKernel {
         @inline(__always)
         func index(_ i: Int) -> Int {
             switch self {
-            case .all: i
+            case .range(let range): range.lowerBound &+ i
             case .indexed(let indices): indices[i]
             }
         }
