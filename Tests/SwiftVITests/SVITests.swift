@@ -155,6 +155,20 @@ private func mixtureCallbackModel() throws -> CallbackModel {
         #expect(params[0].value == [1, 2] && params[2].value == [3])
         #expect(params[1].value.allSatisfy { close($0, 0.3, relative: 1e-14) })
     }
+
+    /// The refusal check of a scale_tril block (read off its packing) finds
+    /// what the transform's image shows: an overflowing diagonal entry only.
+    @Test func scaleTrilCheckFindsWhatTheTransformGives() throws {
+        let model = try CallbackModel(latents: [LatentBlock(name: "w", size: 3)]) { _, _ in ([], []) }
+        let block = try AutoMultivariateNormal(model: model).parameterBlocks[1]
+        for (position, value) in [(0, 0.5), (2, 800), (3, -800), (4, 800), (5, 710)] {
+            var u = [Double](repeating: 0.1, count: 6)
+            u[position] = value
+            let image = try bijectTo(.lowerCholesky).forward(Tensor(u)).scalars
+            let expected = image.firstIndex { !$0.isFinite }.map { "auto_scale_tril[\($0)] \(image[$0])" }
+            #expect(block.problem(in: u[...]) == expected)
+        }
+    }
 }
 
 @Suite struct OptimizerTests {

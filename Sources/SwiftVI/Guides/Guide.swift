@@ -44,15 +44,23 @@ public struct ParameterBlock {
 
     /// What makes the unconstrained coordinates `u` unusable — a value, or
     /// its constrained image, that is not finite, or a positive value that
-    /// underflows to 0 — or nil. Allocates only for `.bijected` blocks.
+    /// underflows to 0 — or nil. Allocates only for `.bijected` blocks other
+    /// than one n × n lower Cholesky factor.
     func problem(in u: ArraySlice<Double>) -> String? {
         if let i = u.firstIndex(where: { !$0.isFinite }) { return "\(name)[\(i - u.startIndex)] \(u[i])" }
         switch constraint {
         case .real:
             return nil
         case .softplusPositive:
-            guard let i = u.firstIndex(where: { !(Double.log(onePlus: .exp($0)) > 0) }) else { return nil }
+            // softplus(u) = log(1 + eᵘ) is positive exactly when eᵘ is.
+            guard let i = u.firstIndex(where: { !(Double.exp($0) > 0) }) else { return nil }
             return "\(name)[\(i - u.startIndex)] 0 (its unconstrained value is \(u[i]))"
+        case .bijected(.lowerCholesky) where shape.count == 2 && shape[0] == shape[1] && size == shape[0] * (shape[0] + 1) / 2:
+            // `LowerCholeskyTransform`: the last n entries are the diagonal's logarithms.
+            let n = shape[0], diagonal = u.suffix(n)
+            guard let i = diagonal.firstIndex(where: { !Double.exp($0).isFinite }) else { return nil }
+            let row = i - diagonal.startIndex
+            return "\(name)[\(row * n + row)] \(Double.exp(u[i]))"
         case .bijected:
             guard let value = try? constrained(Array(u)).scalars else { return "\(name) unusable" }
             guard let i = value.firstIndex(where: { !$0.isFinite }) else { return nil }

@@ -167,7 +167,7 @@ public struct GeneralizedLinearModel: DirectGradientModel {
                         }
                     }
                 } else {
-                    kernel.accumulate(rows: .all(rows), particles: 0 ..< count, into: logDensity)
+                    kernel.accumulate(rows: .range(0 ..< rows), particles: 0 ..< count, into: logDensity)
                 }
             }
         }

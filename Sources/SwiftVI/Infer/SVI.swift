@@ -52,6 +52,8 @@ public struct SVI {
     public let guide: any Guide
     public let optimizer: any Optimizer
     public let loss: any ELBO
+    /// The guide's parameter blocks, made once (the refusal checks of every step read them).
+    private let guideBlocks: [ParameterBlock]
 
     /// Throws when the guide does not draw as many coordinates as the model
     /// has, or a model parameter has the name of a guide parameter.
@@ -59,7 +61,8 @@ public struct SVI {
         guard guide.dimension == model.dimension else {
             throw SVIError.shapeMismatch("the guide draws \(guide.dimension) coordinates; the model has \(model.dimension)")
         }
-        let guideNames = Set(guide.parameterBlocks.map(\.name))
+        guideBlocks = guide.parameterBlocks
+        let guideNames = Set(guideBlocks.map(\.name))
         if let clash = model.parameterBlocks.first(where: { guideNames.contains($0.name) }) {
             throw SVIError.invalidArgument("the model parameter '\(clash.name)' has the name of a guide parameter")
         }
@@ -170,7 +173,7 @@ public struct SVI {
     /// constrained value underflows to 0 — or nil when there is nothing.
     func parameterProblem(_ parameters: [Double]) -> String? {
         var offset = 0
-        for block in guide.parameterBlocks {
+        for block in guideBlocks {
             let range = offset ..< offset + block.size
             offset += block.size
             if let problem = block.problem(in: parameters[range]) { return problem }
@@ -249,10 +252,10 @@ public struct SVI {
 
     /// The guide's parameter blocks followed by the model's: the layout of
     /// `SVIState.parameters`.
-    public var parameterBlocks: [ParameterBlock] { guide.parameterBlocks + model.parameterBlocks }
+    public var parameterBlocks: [ParameterBlock] { guideBlocks + model.parameterBlocks }
 
     /// The number of the guide's coordinates at the front of the flat vector.
-    private var guideParameterCount: Int { guide.parameterBlocks.reduce(0) { $0 + $1.size } }
+    private var guideParameterCount: Int { guideBlocks.reduce(0) { $0 + $1.size } }
 
     /// The loss at the flat `parameters` (the guide's, then the model's).
     private func objective(_ parameters: Tensor, key: PRNGKey) throws -> Tensor {

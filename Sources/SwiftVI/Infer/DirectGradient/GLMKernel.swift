@@ -14,12 +14,12 @@ import RealModule
 struct GLMKernel {
     /// Which rows of the data the likelihood sees.
     enum Rows {
-        case all(Int)
+        case range(Range<Int>)
         case indexed(UnsafeBufferPointer<Int>)
 
         var count: Int {
             switch self {
-            case .all(let n): n
+            case .range(let range): range.count
             case .indexed(let indices): indices.count
             }
         }
@@ -27,9 +27,18 @@ struct GLMKernel {
         @inline(__always)
         func index(_ i: Int) -> Int {
             switch self {
-            case .all: i
+            case .range(let range): range.lowerBound &+ i
             case .indexed(let indices): indices[i]
             }
+        }
+
+        /// `values` at rows i, i + 1, i + 2, i + 3 (past the last row, the last row's).
+        @inline(__always)
+        func quad(of values: UnsafePointer<Double>, at i: Int) -> SIMD4<Double> {
+            let last = count &- 1
+            if case .range(let range) = self, i &+ 3 <= last { return load(values + (range.lowerBound &+ i)) }
+            return SIMD4(values[index(i)], values[index(min(i &+ 1, last))], values[index(min(i &+ 2, last))],
+                         values[index(min(i &+ 3, last))])
         }
     }
 
@@ -72,39 +81,33 @@ struct GLMKernel {
         let d = columns, w = points + p * dimension, g = gradient + p * dimension
         let eta = scratch, bias = w[d]
         let u = likelihood == .bernoulliLogit ? 0 : w[d + 1], sigma = Double.exp(u)
-        var logLik = SIMD4<Double>(), dU = SIMD4<Double>(), dBias = 0.0
+        var logLik = SIMD4<Double>(), dU = SIMD4<Double>(), dBias = SIMD4<Double>()
+        let sigmas = SIMD4(repeating: sigma), logSigmas = SIMD4(repeating: u)
         var start = 0
         while start < rows.count {
             let n = min(GLMKernel.blockRows, rows.count - start)
+            // All four lanes of a group are written; those of padded rows are masked below.
             forEachRowQuad(rows, start: start, count: n) { i, r0, r1, r2, r3 in
-                let dots = dot4(r0, r1, r2, r3, w, d)
-                for lane in 0..<min(4, n - i) { eta[i + lane] = bias + dots[lane] }
+                store(dot4(r0, r1, r2, r3, w, d) + bias, eta + i)
             }
             var i = 0
             while i < n {
-                let active = min(4, n - i)
-                var e = SIMD4<Double>(), yi = SIMD4<Double>()
-                for lane in 0..<active {
-                    e[lane] = eta[i + lane]
-                    yi[lane] = y[rows.index(start + i + lane)]
-                }
-                let (value, derivative, byU) = terms(e, yi, sigma: SIMD4(repeating: sigma), logSigma: SIMD4(repeating: u))
-                let mask = SIMD4<Int64>(0, 1, 2, 3) .< SIMD4(repeating: Int64(active))
-                logLik += value.replacing(with: 0, where: .!mask)
-                dU += byU.replacing(with: 0, where: .!mask)
-                for lane in 0..<active { eta[i + lane] = derivative[lane] }
-                i += 4
+                let live = SIMD4<Int64>(0, 1, 2, 3) .< SIMD4(repeating: Int64(n &- i))
+                let (value, derivative, byU) = terms(load(eta + i), rows.quad(of: y, at: start &+ i), sigma: sigmas,
+                                                     logSigma: logSigmas)
+                logLik += value.replacing(with: 0, where: .!live)
+                dU += byU.replacing(with: 0, where: .!live)
+                store(derivative.replacing(with: 0, where: .!live), eta + i)
+                i &+= 4
             }
             forEachRowQuad(rows, start: start, count: n) { i, r0, r1, r2, r3 in
-                let live = min(4, n - i)
-                var a = SIMD4<Double>()
-                for lane in 0..<live { a[lane] = eta[i + lane] }
+                let a = load(eta + i)
                 axpy4(a, r0, r1, r2, r3, g, d)
-                dBias += a.sum()
+                dBias += a
             }
             start += n
         }
-        g[d] += dBias
+        g[d] += dBias.sum()
         if likelihood != .bernoulliLogit { g[d + 1] += dU.sum() }
         logLikelihood[p] = logLik.sum()
     }
@@ -282,4 +285,9 @@ private func load(_ p: UnsafePointer<Double>) -> SIMD4<Double> {
 @inline(__always)
 private func load(_ p: UnsafeMutablePointer<Double>) -> SIMD4<Double> {
     UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+}
+
+@inline(__always)
+private func store(_ value: SIMD4<Double>, _ p: UnsafeMutablePointer<Double>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: value, as: SIMD4<Double>.self)
 }
