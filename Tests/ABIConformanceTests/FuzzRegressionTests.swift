@@ -68,7 +68,8 @@ struct FuzzRegressionTests {
         var model: svi_model = 0, guide: svi_guide = 0
         try "z".withCString { name in
             var block = svi_latent_block(name: name, size: 1, constraint: svi_constraint_kind(SVI_CONSTRAINT_GREATER_THAN),
-                                         lower_bound: .greatestFiniteMagnitude, upper_bound: 0)
+                                         lower_bound: .greatestFiniteMagnitude, upper_bound: 0,
+                                         kind: svi_block_kind(SVI_BLOCK_LATENT))
             try withUnsafePointer(to: &block) { b in
                 options.latents = b
                 options.num_latents = 1
