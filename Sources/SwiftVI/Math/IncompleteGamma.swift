@@ -9,13 +9,15 @@ import RealModule
 /// series P = xᵃe⁻ˣ/Γ(a + 1) · Σ xⁿ/((a + 1)…(a + n)), and for x ≥ a Legendre's
 /// continued fraction for Q (modified Lentz). The prefactor xᵃe⁻ˣ/Γ(a) is
 /// formed for a ≥ 10 as √(a/2π)·exp(a·log1pmx((x − a)/a) − δ(a)), so that
-/// large a loses no digits to cancelling exponents. The smaller of P and Q is
-/// computed directly and the other as its complement.
+/// large a loses no digits to cancelling exponents. Near x ≈ a the series and
+/// fraction take O(√a) terms, so for a ≥ 1e7 Temme's uniform asymptotic
+/// expansion replaces them (`uniformAsymptoticGammaPQ`), whose cost does not
+/// depend on a. The smaller of P and Q is computed directly and the other as
+/// its complement.
 ///
-/// Accuracy (against mpmath at 50 digits, from a = 1e-300 to 1e6 and x = 1e-300
-/// to 700): relative error of the smaller of P and Q below 1e-13, and mostly
-/// below 1e-14. Near x ≈ a the series and fraction take O(√a) terms, so the cost
-/// grows like √a. Returns NaN unless a > 0 and x ≥ 0.
+/// Accuracy (against mpmath at 50 digits, from a = 1e-300 to 1e15 and x = 1e-300
+/// to 700 and around a): relative error of the smaller of P and Q below 1e-13,
+/// and mostly below 1e-14. Returns NaN unless a > 0 and x ≥ 0.
 public func regularizedGammaP(_ a: Double, _ x: Double) -> Double {
     regularizedGammaPQ(a, x).p
 }
@@ -50,6 +52,7 @@ func regularizedGammaPQ(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
     guard a > 0, x >= 0 else { return (.nan, .nan) }
     if x == 0 || a == .infinity { return (0, 1) }
     if x == .infinity { return (1, 0) }
+    if a >= uniformAsymptoticThreshold { return uniformAsymptoticGammaPQ(a, x) }
     switch IncompleteGammaMethod(a: a, x: x) {
     case .smallParameter:
         let s = smallParameterGammaSeries(a, x)
@@ -62,6 +65,41 @@ func regularizedGammaPQ(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
         let q = gammaPrefix(a, x) * upperGammaFraction(a, x).value
         return (1 - q, q)
     }
+}
+
+/// The a from which `regularizedGammaPQ` uses the uniform asymptotic expansion:
+/// below it the series and fraction take at most about 64,000 terms; above it
+/// the expansion's first omitted term is below 1e-16 of the result.
+let uniformAsymptoticThreshold = 1e7
+
+/// P(a, x) and Q(a, x) for large a by Temme's uniform asymptotic expansion
+/// (DLMF 8.12.3–8.12.4) to two terms: with λ = x/a and η of the sign of λ − 1
+/// such that ½η² = λ − 1 − log λ,
+/// Q = ½ erfc(η√(a/2)) + R and P = ½ erfc(−η√(a/2)) − R, where
+/// R = e^(−aη²/2)/√(2πa) · (c₀(η) + c₁(η)/a). The c are taken from their Taylor
+/// series in η where |η| < 0.01 (the closed forms cancel there); elsewhere,
+/// which for a ≥ 1e7 is only where P or Q underflows, from the closed forms.
+func uniformAsymptoticGammaPQ(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
+    let t = (x - a) / a  // λ − 1
+    let eta = (-2 * log1pmx(t)).squareRoot() * (t < 0 ? -1 : 1)
+    let c0: Double, c1: Double
+    if abs(eta) < 0.01 {
+        c0 = horner(eta, [-1.0 / 3, 1.0 / 12, -2.0 / 135, 1.0 / 864, 1.0 / 2835, -139.0 / 777_600,
+                                      3.91926317852243778e-5, -2.18544851067999216e-6])
+        c1 = horner(eta, [-1.0 / 540, -1.0 / 288, 1.0 / 378, -9.90226337448559671e-4,
+                                      2.05761316872427984e-4, -4.01877572016460905e-7])
+    } else {
+        c0 = 1 / t - 1 / eta
+        c1 = 1 / (eta * eta * eta) - 1 / (t * t * t) - 1 / (t * t) - 1 / (12 * t)
+    }
+    let r = Double.exp(-0.5 * a * eta * eta - 0.5 * Double.log(a) - halfLogTwoPi) * (c0 + c1 / a)
+    let z = eta * (0.5 * a).squareRoot()
+    if eta >= 0 {
+        let q = 0.5 * Double.erfc(z) + r
+        return (1 - q, q)
+    }
+    let p = 0.5 * Double.erfc(-z) - r
+    return (p, 1 - p)
 }
 
 /// For a < 1: log(xᵃ/Γ(1 + a)) and S = Σₙ≥₁ (−x)ⁿ a/(n!(a + n)), so that
