@@ -171,3 +171,20 @@ for a in (mp.mpf("1e7"), mp.mpf("3.5e8"), mp.mpf("1e12"), mp.mpf("2.5e15")):
             q = mp.quad(density, mp.linspace(x, x + width, 641)); p = 1 - q
         print("    [" + ", ".join(repr(float(v)) for v in (a, x, p, q)) + "],")
 print("]")
+
+# dP/da for large a: the integral of (log t - psi(a)) times the density, from 0 to x
+# (or minus the integral from x, since the whole integral is 0)
+print("/// (a, x, ∂P(a, x)/∂a) for large a")
+print("let largeShapeIncompleteGammaDerivativeReferences: [[Double]] = [")
+for a in (mp.mpf("1e7"), mp.mpf("1e12")):
+    s, lg, psi = mp.sqrt(a), mp.loggamma(a), mp.digamma(a)
+    integrand = lambda t: mp.exp((a - 1) * mp.log(t) - t - lg) * (mp.log(t) - psi)
+    for d in (-6, -1, 0, 0.5, 3):
+        x = mp.mpf(float(a + d * s))
+        width = 80 * s / max(1, abs(d))
+        if d < 0:
+            v = mp.quad(integrand, mp.linspace(x - width, x, 641))
+        else:
+            v = -mp.quad(integrand, mp.linspace(x, x + width, 641))
+        print("    [" + ", ".join(repr(float(w)) for w in (a, x, v)) + "],")
+print("]")

@@ -76,30 +76,60 @@ let uniformAsymptoticThreshold = 1e7
 /// (DLMF 8.12.3–8.12.4) to two terms: with λ = x/a and η of the sign of λ − 1
 /// such that ½η² = λ − 1 − log λ,
 /// Q = ½ erfc(η√(a/2)) + R and P = ½ erfc(−η√(a/2)) − R, where
-/// R = e^(−aη²/2)/√(2πa) · (c₀(η) + c₁(η)/a). The c are taken from their Taylor
-/// series in η where |η| < 0.01 (the closed forms cancel there); elsewhere,
-/// which for a ≥ 1e7 is only where P or Q underflows, from the closed forms.
+/// R = e^(−aη²/2)/√(2πa) · (c₀(η) + c₁(η)/a).
 func uniformAsymptoticGammaPQ(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
-    let t = (x - a) / a  // λ − 1
-    let eta = (-2 * log1pmx(t)).squareRoot() * (t < 0 ? -1 : 1)
-    let c0: Double, c1: Double
-    if abs(eta) < 0.01 {
-        c0 = horner(eta, [-1.0 / 3, 1.0 / 12, -2.0 / 135, 1.0 / 864, 1.0 / 2835, -139.0 / 777_600,
-                                      3.91926317852243778e-5, -2.18544851067999216e-6])
-        c1 = horner(eta, [-1.0 / 540, -1.0 / 288, 1.0 / 378, -9.90226337448559671e-4,
-                                      2.05761316872427984e-4, -4.01877572016460905e-7])
-    } else {
-        c0 = 1 / t - 1 / eta
-        c1 = 1 / (eta * eta * eta) - 1 / (t * t * t) - 1 / (t * t) - 1 / (12 * t)
-    }
-    let r = Double.exp(-0.5 * a * eta * eta - 0.5 * Double.log(a) - halfLogTwoPi) * (c0 + c1 / a)
-    let z = eta * (0.5 * a).squareRoot()
-    if eta >= 0 {
+    let u = UniformGammaExpansion(a, x)
+    let r = u.scale * (u.c0 + u.c1 / a)
+    let z = u.eta * (0.5 * a).squareRoot()
+    if u.eta >= 0 {
         let q = 0.5 * Double.erfc(z) + r
         return (1 - q, q)
     }
     let p = 0.5 * Double.erfc(-z) - r
     return (p, 1 - p)
+}
+
+/// ∂P(a, x)/∂a for a ≥ `uniformAsymptoticThreshold`, by differentiating the
+/// expansion of `uniformAsymptoticGammaPQ` in a at fixed x (with dη/da = −t/(aη),
+/// t = λ − 1): ∂Q/∂a = e^(−aη²/2)/√(2πa) · (t/η − η/2 + c₀(t − η²/2 − 1/(2a))
+/// − c₀′ t/(aη)), up to terms O(a⁻²) relative to the first.
+func uniformAsymptoticGammaPDerivativeA(_ a: Double, _ x: Double) -> Double {
+    let u = UniformGammaExpansion(a, x)
+    // t/η → 1 as η → 0: from its series where both vanish.
+    let tOverEta = abs(u.eta) < 0.01 ? horner(u.eta, [1, 1.0 / 3, 1.0 / 36, -1.0 / 270, 1.0 / 4320]) : u.t / u.eta
+    let leading: Double = tOverEta - 0.5 * u.eta
+    let exponentSlope: Double = u.t - 0.5 * u.eta * u.eta - 0.5 / a
+    let correction: Double = (u.c0 + u.c1 / a) * exponentSlope - u.c0Derivative * tOverEta / a
+    return -u.scale * (leading + correction)
+}
+
+/// The pieces of Temme's expansion at (a, x): t = x/a − 1, η, e^(−aη²/2)/√(2πa),
+/// c₀(η), c₀′(η) and c₁(η). The c are taken from their Taylor series in η where
+/// |η| < 0.01 (the closed forms cancel there); elsewhere, which for a ≥ 1e7 is
+/// only where P or Q underflows, from the closed forms.
+private struct UniformGammaExpansion {
+    let t, eta, scale, c0, c0Derivative, c1: Double
+
+    private static let c0Series: [Double] = [-1.0 / 3, 1.0 / 12, -2.0 / 135, 1.0 / 864, 1.0 / 2835, -139.0 / 777_600,
+                                   3.91926317852243778e-5, -2.18544851067999216e-6]
+    private static let c1Series: [Double] = [-1.0 / 540, -1.0 / 288, 1.0 / 378, -9.90226337448559671e-4,
+                                   2.05761316872427984e-4, -4.01877572016460905e-7]
+
+    init(_ a: Double, _ x: Double) {
+        t = (x - a) / a
+        eta = (-2 * log1pmx(t)).squareRoot() * (t < 0 ? -1 : 1)
+        scale = Double.exp(-0.5 * a * eta * eta - 0.5 * Double.log(a) - halfLogTwoPi)
+        if abs(eta) < 0.01 {
+            c0 = horner(eta, Self.c0Series)
+            c0Derivative = horner(eta, Self.c0Series.indices.dropFirst().map { Double($0) * Self.c0Series[$0] })
+            c1 = horner(eta, Self.c1Series)
+        } else {
+            c0 = 1 / t - 1 / eta
+            // dt/dη = (1 + t)η/t.
+            c0Derivative = -(1 + t) * eta / (t * t * t) + 1 / (eta * eta)
+            c1 = 1 / (eta * eta * eta) - 1 / (t * t * t) - 1 / (t * t) - 1 / (12 * t)
+        }
+    }
 }
 
 /// For a < 1: log(xᵃ/Γ(1 + a)) and S = Σₙ≥₁ (−x)ⁿ a/(n!(a + n)), so that
