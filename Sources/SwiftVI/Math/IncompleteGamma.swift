@@ -89,18 +89,19 @@ func uniformAsymptoticGammaPQ(_ a: Double, _ x: Double) -> (p: Double, q: Double
     return (p, 1 - p)
 }
 
-/// ∂P(a, x)/∂a for a ≥ `uniformAsymptoticThreshold`, by differentiating the
-/// expansion of `uniformAsymptoticGammaPQ` in a at fixed x (with dη/da = −t/(aη),
-/// t = λ − 1): ∂Q/∂a = e^(−aη²/2)/√(2πa) · (t/η − η/2 + c₀(t − η²/2 − 1/(2a))
-/// − c₀′ t/(aη)), up to terms O(a⁻²) relative to the first.
-func uniformAsymptoticGammaPDerivativeA(_ a: Double, _ x: Double) -> Double {
+/// (∂P/∂a)/(xᵃe⁻ˣ/Γ(a)) for a ≥ `uniformAsymptoticThreshold`, by differentiating
+/// the expansion of `uniformAsymptoticGammaPQ` in a at fixed x (with
+/// dη/da = −t/(aη), t = λ − 1): ∂Q/∂a = e^(−aη²/2)/√(2πa) · (t/η − η/2
+/// + (c₀ + c₁/a)(t − η²/2 − 1/(2a)) − c₀′ t/(aη)), up to terms O(a⁻²) relative
+/// to the first; and e^(−aη²/2)/√(2πa) is the prefactor times e^δ(a)/a.
+func uniformAsymptoticGammaPDerivativeAOverPrefix(_ a: Double, _ x: Double) -> Double {
     let u = UniformGammaExpansion(a, x)
     // t/η → 1 as η → 0: from its series where both vanish.
     let tOverEta = abs(u.eta) < 0.01 ? horner(u.eta, [1, 1.0 / 3, 1.0 / 36, -1.0 / 270, 1.0 / 4320]) : u.t / u.eta
     let leading: Double = tOverEta - 0.5 * u.eta
     let exponentSlope: Double = u.t - 0.5 * u.eta * u.eta - 0.5 / a
     let correction: Double = (u.c0 + u.c1 / a) * exponentSlope - u.c0Derivative * tOverEta / a
-    return -u.scale * (leading + correction)
+    return -(leading + correction) * Double.exp(stirlingCorrection(a)) / a
 }
 
 /// The pieces of Temme's expansion at (a, x): t = x/a − 1, η, e^(−aη²/2)/√(2πa),
