@@ -7,7 +7,9 @@ function with mpmath at 50+ significant digits at random and extreme arguments
 gammainc/betainc do not converge (a >= 1e4, max(a, b) > 200) the value comes from
 the series (hypergeometric 1F1) or the classical continued fraction evaluated at
 60-70 digits; dP/da is a central difference at 80 digits with step 1e-25 max(1, a)
-of the smaller of P and Q.
+of the smaller of P and Q. For a from 1e7 to 2.5e15, where the series would need
+millions of terms, the smaller of P and Q is the integral of the Gamma(a, 1)
+density from x (Gauss-Legendre by mp.quad over 640 panels of width at most √a/8).
 
     python3 scripts/special_function_references.py > /tmp/references.swift
 """
@@ -152,3 +154,37 @@ for name, doc, chosen in selection:
     for r in sorted(chosen):
         print("    [" + ", ".join(".infinity" if x == float("inf") else repr(x) for x in r) + "],")
     print("]\n")
+
+
+# incomplete gamma for large a, at x = a + d√a: the smaller tail by quadrature
+print("/// (a, x, P(a, x), Q(a, x)) for large a")
+print("let largeShapeIncompleteGammaReferences: [[Double]] = [")
+for a in (mp.mpf("1e7"), mp.mpf("3.5e8"), mp.mpf("1e12"), mp.mpf("2.5e15")):
+    s, lg = mp.sqrt(a), mp.loggamma(a)
+    density = lambda t: mp.exp((a - 1) * mp.log(t) - t - lg)
+    for d in (-37, -6, -1, -0.01, 0.3, 2, 8, 37):
+        x = mp.mpf(float(a + d * s))
+        width = 80 * s / max(1, abs(d))
+        if d < 0:
+            p = mp.quad(density, mp.linspace(x - width, x, 641)); q = 1 - p
+        else:
+            q = mp.quad(density, mp.linspace(x, x + width, 641)); p = 1 - q
+        print("    [" + ", ".join(repr(float(v)) for v in (a, x, p, q)) + "],")
+print("]")
+
+# dP/da for large a: the integral of (log t - psi(a)) times the density, from 0 to x
+# (or minus the integral from x, since the whole integral is 0)
+print("/// (a, x, ∂P(a, x)/∂a) for large a")
+print("let largeShapeIncompleteGammaDerivativeReferences: [[Double]] = [")
+for a in (mp.mpf("1e7"), mp.mpf("1e12")):
+    s, lg, psi = mp.sqrt(a), mp.loggamma(a), mp.digamma(a)
+    integrand = lambda t: mp.exp((a - 1) * mp.log(t) - t - lg) * (mp.log(t) - psi)
+    for d in (-6, -1, 0, 0.5, 3):
+        x = mp.mpf(float(a + d * s))
+        width = 80 * s / max(1, abs(d))
+        if d < 0:
+            v = mp.quad(integrand, mp.linspace(x - width, x, 641))
+        else:
+            v = -mp.quad(integrand, mp.linspace(x, x + width, 641))
+        print("    [" + ", ".join(repr(float(w)) for w in (a, x, v)) + "],")
+print("]")

@@ -47,6 +47,25 @@ func logNormalDensity(_ y: Double, _ mu: Double, _ sigma: Double) -> Double {
         #expect(abs(g.scalars[0] - Double.exp(0.2 + 0.125)) < 0.01)
     }
 
+    @Test func transformParametersWithMoreDimensionsAddBatchDimensionsToSamples() throws {
+        // A scalar Normal(1, 1) through x ↦ loc + 2x with loc of shape [3, 1]: batch
+        // shape [3, 1], and draws of shape [n, 3, 1] (found by fuzzing: the draws
+        // came out as [3, n], the sample dimension broadcast against loc's last one).
+        let loc = Tensor(shape: [3, 1], scalars: [-5, 0, 5])
+        let d = try TransformedDistribution(base: Normal(loc: Tensor(1), scale: Tensor(1)),
+                                            transform: AffineTransform(loc: loc, scale: Tensor(2)))
+        #expect(d.batchShape == [3, 1] && d.eventShape == [])
+        let n = 40_000, s = d.sample([n], key: PRNGKey(seed: 23))
+        #expect(s.shape == [n, 3, 1])
+        for j in 0..<3 {
+            let (m, _) = moments((0..<n).map { s.scalars[$0 * 3 + j] })
+            // Each column is Normal(loc + 2, 2).
+            #expect(abs(m - (loc.scalars[j] + 2)) < 5 * 2 / Double(n).squareRoot())
+        }
+        #expect(try d.logProb(s).shape == [n, 3, 1])
+        #expect(try klMonteCarlo(d, d, numSamples: 10, key: PRNGKey(seed: 24)).estimate.shape == [3, 1])
+    }
+
     @Test func cdfAndIcdfOfMonotoneTransforms() throws {
         let d = logNormal
         let y = Tensor([0.8, 0.2, 12.0])

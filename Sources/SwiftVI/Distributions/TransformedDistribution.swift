@@ -82,7 +82,14 @@ public struct TransformedDistribution: Distribution {
     }
 
     public func sample(_ sampleShape: [Int], key: PRNGKey) -> Tensor {
-        let x = base.sample(sampleShape, key: key)
+        // Transform parameters with more dimensions than the base add leading batch
+        // dimensions: the base's draws get them as ones, after the sample dimensions,
+        // so that the parameters broadcast against the batch and not the sample.
+        let baseShape = base.batchShape + base.eventShape
+        let rankChange = transforms.reduce(0) { $0 + $1.codomain.eventDim - $1.domain.eventDim }
+        let added = batchShape.count + eventShape.count - (baseShape.count + rankChange)
+        var x = base.sample(sampleShape, key: key)
+        if added > 0 { x = x.reshaped(sampleShape + [Int](repeating: 1, count: added) + baseShape) }
         // The shapes were checked when the distribution was made, so forward does not throw here.
         guard let y = try? chain.forward(x) else {
             let shape = sampleShape + batchShape + eventShape

@@ -9,13 +9,15 @@ import RealModule
 /// series P = xᵃe⁻ˣ/Γ(a + 1) · Σ xⁿ/((a + 1)…(a + n)), and for x ≥ a Legendre's
 /// continued fraction for Q (modified Lentz). The prefactor xᵃe⁻ˣ/Γ(a) is
 /// formed for a ≥ 10 as √(a/2π)·exp(a·log1pmx((x − a)/a) − δ(a)), so that
-/// large a loses no digits to cancelling exponents. The smaller of P and Q is
-/// computed directly and the other as its complement.
+/// large a loses no digits to cancelling exponents. Near x ≈ a the series and
+/// fraction take O(√a) terms, so for a ≥ 1e7 Temme's uniform asymptotic
+/// expansion replaces them (`uniformAsymptoticGammaPQ`), whose cost does not
+/// depend on a. The smaller of P and Q is computed directly and the other as
+/// its complement.
 ///
-/// Accuracy (against mpmath at 50 digits, from a = 1e-300 to 1e6 and x = 1e-300
-/// to 700): relative error of the smaller of P and Q below 1e-13, and mostly
-/// below 1e-14. Near x ≈ a the series and fraction take O(√a) terms, so the cost
-/// grows like √a. Returns NaN unless a > 0 and x ≥ 0.
+/// Accuracy (against mpmath at 50 digits, from a = 1e-300 to 1e15 and x = 1e-300
+/// to 700 and around a): relative error of the smaller of P and Q below 1e-13,
+/// and mostly below 1e-14. Returns NaN unless a > 0 and x ≥ 0.
 public func regularizedGammaP(_ a: Double, _ x: Double) -> Double {
     regularizedGammaPQ(a, x).p
 }
@@ -50,6 +52,7 @@ func regularizedGammaPQ(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
     guard a > 0, x >= 0 else { return (.nan, .nan) }
     if x == 0 || a == .infinity { return (0, 1) }
     if x == .infinity { return (1, 0) }
+    if a >= uniformAsymptoticThreshold { return uniformAsymptoticGammaPQ(a, x) }
     switch IncompleteGammaMethod(a: a, x: x) {
     case .smallParameter:
         let s = smallParameterGammaSeries(a, x)
@@ -61,6 +64,72 @@ func regularizedGammaPQ(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
     case .continuedFraction:
         let q = gammaPrefix(a, x) * upperGammaFraction(a, x).value
         return (1 - q, q)
+    }
+}
+
+/// The a from which `regularizedGammaPQ` uses the uniform asymptotic expansion:
+/// below it the series and fraction take at most about 64,000 terms; above it
+/// the expansion's first omitted term is below 1e-16 of the result.
+let uniformAsymptoticThreshold = 1e7
+
+/// P(a, x) and Q(a, x) for large a by Temme's uniform asymptotic expansion
+/// (DLMF 8.12.3–8.12.4) to two terms: with λ = x/a and η of the sign of λ − 1
+/// such that ½η² = λ − 1 − log λ,
+/// Q = ½ erfc(η√(a/2)) + R and P = ½ erfc(−η√(a/2)) − R, where
+/// R = e^(−aη²/2)/√(2πa) · (c₀(η) + c₁(η)/a).
+func uniformAsymptoticGammaPQ(_ a: Double, _ x: Double) -> (p: Double, q: Double) {
+    let u = UniformGammaExpansion(a, x)
+    let r = u.scale * (u.c0 + u.c1 / a)
+    let z = u.eta * (0.5 * a).squareRoot()
+    if u.eta >= 0 {
+        let q = 0.5 * Double.erfc(z) + r
+        return (1 - q, q)
+    }
+    let p = 0.5 * Double.erfc(-z) - r
+    return (p, 1 - p)
+}
+
+/// (∂P/∂a)/(xᵃe⁻ˣ/Γ(a)) for a ≥ `uniformAsymptoticThreshold`, by differentiating
+/// the expansion of `uniformAsymptoticGammaPQ` in a at fixed x (with
+/// dη/da = −t/(aη), t = λ − 1): ∂Q/∂a = e^(−aη²/2)/√(2πa) · (t/η − η/2
+/// + (c₀ + c₁/a)(t − η²/2 − 1/(2a)) − c₀′ t/(aη)), up to terms O(a⁻²) relative
+/// to the first; and e^(−aη²/2)/√(2πa) is the prefactor times e^δ(a)/a.
+func uniformAsymptoticGammaPDerivativeAOverPrefix(_ a: Double, _ x: Double) -> Double {
+    let u = UniformGammaExpansion(a, x)
+    // t/η → 1 as η → 0: from its series where both vanish.
+    let tOverEta = abs(u.eta) < 0.01 ? horner(u.eta, [1, 1.0 / 3, 1.0 / 36, -1.0 / 270, 1.0 / 4320]) : u.t / u.eta
+    let leading: Double = tOverEta - 0.5 * u.eta
+    let exponentSlope: Double = u.t - 0.5 * u.eta * u.eta - 0.5 / a
+    let correction: Double = (u.c0 + u.c1 / a) * exponentSlope - u.c0Derivative * tOverEta / a
+    return -(leading + correction) * Double.exp(stirlingCorrection(a)) / a
+}
+
+/// The pieces of Temme's expansion at (a, x): t = x/a − 1, η, e^(−aη²/2)/√(2πa),
+/// c₀(η), c₀′(η) and c₁(η). The c are taken from their Taylor series in η where
+/// |η| < 0.01 (the closed forms cancel there); elsewhere, which for a ≥ 1e7 is
+/// only where P or Q underflows, from the closed forms.
+private struct UniformGammaExpansion {
+    let t, eta, scale, c0, c0Derivative, c1: Double
+
+    private static let c0Series: [Double] = [-1.0 / 3, 1.0 / 12, -2.0 / 135, 1.0 / 864, 1.0 / 2835, -139.0 / 777_600,
+                                   3.91926317852243778e-5, -2.18544851067999216e-6]
+    private static let c1Series: [Double] = [-1.0 / 540, -1.0 / 288, 1.0 / 378, -9.90226337448559671e-4,
+                                   2.05761316872427984e-4, -4.01877572016460905e-7]
+
+    init(_ a: Double, _ x: Double) {
+        t = (x - a) / a
+        eta = (-2 * log1pmx(t)).squareRoot() * (t < 0 ? -1 : 1)
+        scale = Double.exp(-0.5 * a * eta * eta - 0.5 * Double.log(a) - halfLogTwoPi)
+        if abs(eta) < 0.01 {
+            c0 = horner(eta, Self.c0Series)
+            c0Derivative = horner(eta, Self.c0Series.indices.dropFirst().map { Double($0) * Self.c0Series[$0] })
+            c1 = horner(eta, Self.c1Series)
+        } else {
+            c0 = 1 / t - 1 / eta
+            // dt/dη = (1 + t)η/t.
+            c0Derivative = -(1 + t) * eta / (t * t * t) + 1 / (eta * eta)
+            c1 = 1 / (eta * eta * eta) - 1 / (t * t * t) - 1 / (t * t) - 1 / (12 * t)
+        }
     }
 }
 

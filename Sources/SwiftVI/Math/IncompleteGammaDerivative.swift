@@ -9,7 +9,9 @@ import RealModule
 /// (d tₙ/da = −tₙ Σₖ≤ₙ 1/(a + k)) and factor by factor for the Lentz
 /// continued fraction, times the derivative of the prefactor,
 /// log x − ψ(a), with log x − ψ(a) formed as log1p((x − a)/a) − (ψ(a) − log a)
-/// for a ≥ 10 so that no digits are lost near x ≈ a.
+/// for a ≥ 10 so that no digits are lost near x ≈ a. From a = 1e7, where
+/// these would take O(√a) terms, the derivative of the uniform asymptotic
+/// expansion (`uniformAsymptoticGammaPDerivativeAOverPrefix`).
 /// Accuracy (against mpmath at 80 digits, a from 1e-300 to 1e6, including far
 /// tails): relative error below 5e-13.
 public func regularizedGammaPDerivativeA(_ a: Double, _ x: Double) -> Double {
@@ -21,6 +23,7 @@ public func regularizedGammaPDerivativeA(_ a: Double, _ x: Double) -> Double {
 /// (∂P/∂a)/(xᵃe⁻ˣ/Γ(a)): free of the prefactor, which may under- or overflow
 /// where this ratio does not, for a > 0 and 0 < x < ∞.
 func regularizedGammaPDerivativeAOverPrefix(_ a: Double, _ x: Double) -> Double {
+    if a >= uniformAsymptoticThreshold { return uniformAsymptoticGammaPDerivativeAOverPrefix(a, x) }
     switch IncompleteGammaMethod(a: a, x: x) {
     case .smallParameter:
         // P = xᵃ/Γ(1 + a) · (1 + S) and xᵃ/Γ(1 + a) = prefactor · eˣ/a.

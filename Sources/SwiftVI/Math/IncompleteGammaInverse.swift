@@ -40,6 +40,9 @@ func gammaQuantile(_ a: Double, p: Double, q: Double) -> Double {
         if residual == 0 { return x }
         if residual > 0 { high = x } else { low = x }
         var next = x * Double.exp(-residual * value / gammaPrefix(a, x))
+        // A step below x's resolution (also where, for huge a, no double lies between x
+        // and the root) is convergence, even if it lands on the bracket's end x.
+        if abs(next - x) <= 4 * next.ulp { return next }
         if !(next > low && next < high) {
             // Outside the bracket (or under/overflowed): bisect, geometrically while it is unbounded.
             if high == .infinity { next = 4 * x } else if low == 0 { next = high * 1e-4 } else { next = (low * high).squareRoot() }
