@@ -1,6 +1,5 @@
 import CSwiftVI
 import Foundation
-import Synchronization
 import Testing
 
 /// Files of the repository, found from this source file's location.
@@ -313,7 +312,7 @@ func fit(_ target: GaussianTarget, steps: Int, seed: UInt64) throws -> Fit {
 /// A point that `count` threads must all reach before any goes on.
 final class Barrier: Sendable {
     private let count: Int
-    private let arrived = Mutex(0)
+    private let arrived = PthreadLocked(0)
     private let gate = DispatchSemaphore(value: 0)
 
     init(_ count: Int) { self.count = count }
@@ -351,5 +350,21 @@ func onThreads<T: Sendable>(_ bodies: [@Sendable () -> T]) -> [T] {
 
 /// Results of threads, by index.
 private final class Results<T: Sendable>: Sendable {
-    let values = Mutex<[Int: T]>([:])
+    let values = PthreadLocked<[Int: T]>([:])
+}
+
+/// A value behind an NSLock: a pthread mutex, which ThreadSanitizer sees (it
+/// does not see the futex of the Synchronization module's `Mutex`, and reports
+/// the accesses it guards as races).
+final class PthreadLocked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
+    }
 }
