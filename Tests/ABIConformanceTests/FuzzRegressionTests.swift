@@ -106,6 +106,16 @@ struct FuzzRegressionTests {
         #expect(out == [-.infinity, 0, -.infinity])
     }
 
+    @Test("a Dirichlet's log-density on the boundary where zeros give +inf and -inf terms is -inf, not NaN")
+    func dirichletBoundaryWithoutLimit() throws {
+        let dirichlet = try makeDistribution("Dirichlet", [Parameter("concentration", [0.1, 0.1, 64], shape: [3])])
+        defer { svi_dist_free(dirichlet) }
+        var out = [Double](repeating: sentinel, count: 2)
+        // (0, 1, 0): x₁^(−0.9) → ∞ and x₃^63 → 0, with no limit of the product; (0, 0.5, 0.5): +inf.
+        expectOK(withArray([0, 1, 0, 0, 0.5, 0.5], shape: [2, 3]) { svi_dist_log_prob(dirichlet, $0, &out, 2) })
+        #expect(out == [-.infinity, .infinity])
+    }
+
     @Test("a step whose optimizer state would overflow is refused, so every kept state saves and restores")
     func optimizerStateOverflow() throws {
         // A very narrow target: the loss (about 1e110) and gradient (about 1e155)

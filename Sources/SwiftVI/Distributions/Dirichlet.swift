@@ -39,8 +39,11 @@ public struct Dirichlet: Distribution {
         let onSimplex = support.check(value)
         let outside = Tensor(shape: Array(value.shape.dropLast()), scalars: onSimplex.map { $0 ? 0 : -.infinity })
         // Off the simplex the log-density is -inf, also where a coordinate 0 made a term +inf.
+        // On its boundary, where zeros give both a +inf term (concentration below 1) and
+        // a -inf term (above 1), the density has no limit (it depends on the path to the
+        // point, which has probability 0): -inf there too, not inf − inf = NaN.
         return Tensor.map(terms.sum(alongAxis: -1) + total.logGamma(), outside) { density, off in
-            off == 0 ? (density, 1, 0) : (-.infinity, 0, 0)
+            off == 0 && !density.isNaN ? (density, 1, 0) : (-.infinity, 0, 0)
         }
     }
 
