@@ -24,6 +24,21 @@ import Testing
                                          Independent(base: base(0.4), reinterpretedBatchDims: 1), seed: 6))
     }
 
+    /// A transformed distribution whose transform parameters add batch
+    /// dimensions ([1, 1] from an Affine's loc) has its bases' KL, broadcast to
+    /// that batch shape, so Independent can sum over it (found by fuzzing: it trapped).
+    @Test func independentOfTransformedWithBatchFromTheTransformSumsTheBroadcastKL() throws {
+        let affine = try AffineTransform(loc: Tensor(shape: [1, 1], scalars: [2]), scale: Tensor(shape: [1, 1], scalars: [3]))
+        let p = try Independent(base: TransformedDistribution(base: Normal(loc: 0.5, scale: 1), transform: affine),
+                                reinterpretedBatchDims: 1)
+        let q = try Independent(base: TransformedDistribution(base: Normal(loc: -1, scale: 2), transform: affine),
+                                reinterpretedBatchDims: 1)
+        let kl = try klDivergence(p, q)
+        // KL(N(0.5, 1) ‖ N(−1, 2)) = log 2 + (1 + 1.5²)/8 − 1/2, unchanged by the shared bijection.
+        #expect(kl.shape == [1])
+        #expect(abs(kl.scalars[0] - (Double.log(2) + (1 + 2.25) / 8 - 0.5)) < 1e-14)
+    }
+
     @Test func impossibleOutcomesMakeTheDivergenceInfinite() throws {
         let inf = Double.infinity
         #expect(try klDivergence(Bernoulli(probs: Tensor([0.3, 0, 1])), Bernoulli(probs: Tensor([0, 0, 1]))).scalars == [inf, 0, 0])

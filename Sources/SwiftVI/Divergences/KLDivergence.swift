@@ -46,9 +46,16 @@ public func klDivergence(_ p: any Distribution, _ q: any Distribution) throws ->
         throw SVIError.notImplemented(
             "no analytic KL(\(p.familyName) ‖ \(q.familyName)) is registered; estimate it with klMonteCarlo or klQuadrature")
     }
-    guard p.eventShape == q.eventShape, broadcastShapes(p.batchShape, q.batchShape) != nil else {
+    guard p.eventShape == q.eventShape, let batch = broadcastShapes(p.batchShape, q.batchShape) else {
         throw SVIError.shapeMismatch(
             "KL(\(p.familyName) ‖ \(q.familyName)): batch shapes \(p.batchShape) and \(q.batchShape) or event shapes \(p.eventShape) and \(q.eventShape) do not agree")
     }
-    return try rule(p, q)
+    // A rule may answer in a shape that broadcasts to the batch shape (a
+    // transformed distribution's KL is its bases', whose batch may be smaller).
+    let kl = try rule(p, q)
+    guard kl.shape != batch else { return kl }
+    guard broadcastShapes(kl.shape, batch) == batch else {
+        throw SVIError.shapeMismatch("KL(\(p.familyName) ‖ \(q.familyName)) has shape \(kl.shape); expected \(batch)")
+    }
+    return kl + Tensor(shape: batch, scalars: [Double](repeating: 0, count: batch.reduce(1, *)))
 }
