@@ -176,6 +176,11 @@ static void evaluate(fuzz_input *in, svi_dist d, int check_values) {
     double *values = malloc((count ? count : 1) * sizeof(double)), *out = malloc((out_len + count + 1) * sizeof(double));
     for (size_t i = 0; i < count; i++) values[i] = i < MAX_INPUT_VALUES ? take_double(in) : values[i % MAX_INPUT_VALUES];
     svi_array value = {values, ndim, ndim ? shape : NULL};
+    TRACE("evaluate at shape");
+    for (size_t i = 0; i < ndim; i++) TRACE(" %zu", shape[i]);
+    TRACE(" values");
+    for (size_t i = 0; i < count; i++) TRACE(" %.17g", values[i]);
+    TRACE("\n");
 
     int any_nan = 0;
     for (size_t i = 0; i < count; i++) {

@@ -116,6 +116,19 @@ struct FuzzRegressionTests {
         #expect(out == [-.infinity, .infinity])
     }
 
+    @Test("an Independent's log-density is -inf where one coordinate is outside the support and another's density is +inf")
+    func independentOutsideTheSupportWithADivergentCoordinate() throws {
+        // Chi2 with df below 2 has density +inf at 0; -2.5 lies outside its support.
+        let chi2 = try makeDistribution("Chi2", [Parameter("df", [1.5, 1.5], shape: [2])])
+        defer { svi_dist_free(chi2) }
+        var independent: svi_dist = 0
+        expectOK(svi_independent_new(&independent, chi2, 1))
+        defer { svi_dist_free(independent) }
+        var out = [Double](repeating: sentinel, count: 2)
+        expectOK(withArray([-2.5, 0, 0, 0], shape: [2, 2]) { svi_dist_log_prob(independent, $0, &out, 2) })
+        #expect(out == [-.infinity, .infinity])
+    }
+
     @Test("a step whose optimizer state would overflow is refused, so every kept state saves and restores")
     func optimizerStateOverflow() throws {
         // A very narrow target: the loss (about 1e110) and gradient (about 1e155)

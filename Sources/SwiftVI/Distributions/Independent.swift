@@ -27,7 +27,13 @@ public struct Independent: Distribution {
 
     public func logProb(_ value: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: value.shape)
-        return sumReinterpreted(try base.logProb(value))
+        let terms = try base.logProb(value)
+        // A coordinate of zero density (-inf: outside the support) makes the joint
+        // density zero, also where another coordinate's diverges (+inf): -inf, not inf − inf.
+        let zeroDensity = Tensor(shape: terms.shape, scalars: terms.scalars.map { $0 == -.infinity ? 1 : 0 })
+        return Tensor.map(sumReinterpreted(terms), sumReinterpreted(zeroDensity)) { sum, zeros in
+            zeros > 0 ? (-.infinity, 0, 0) : (sum, 1, 0)
+        }
     }
 
     public func sample(_ sampleShape: [Int], key: PRNGKey) -> Tensor { base.sample(sampleShape, key: key) }
