@@ -9,8 +9,7 @@
 #   4. each libFuzzer harness in fuzz/ for FUZZ_SECONDS (default 45) seconds,
 #      or FUZZ_RUNS executions when that is set, from its committed corpus.
 # Run one part with `scripts/harden.sh swift|c|valgrind|fuzz`; no argument
-# runs them all. Each part prints its time; the whole must stay under 10
-# minutes on 2 cores.
+# runs them all. Each part prints its time (docs/HARDENING.md, "Time in CI").
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
