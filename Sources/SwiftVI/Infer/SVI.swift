@@ -102,10 +102,9 @@ public struct SVI {
     /// caller's state as it was — when the model or guide fails or the loss or
     /// its gradient is not finite.
     public func update(_ state: SVIState) throws -> (state: SVIState, loss: Double) {
-        var next = state, saved = state
-        let (loss, problem) = try advance(&next, direct: directStep(), saved: &saved)
-        if let problem { throw refusal(problem, step: state.step + 1) }
-        return (next, loss)
+        let attempt = try step(state)
+        if let problem = attempt.problem { throw refusal(problem, step: state.step + 1) }
+        return (attempt.state, attempt.loss)
     }
 
     /// One step, as NumPyro's `stable_update`: when the loss or any gradient
@@ -115,10 +114,17 @@ public struct SVI {
     /// as they were; only the key moves on, so the next attempt draws afresh.
     /// Throws, leaving the caller's state as it was, when the model or guide fails.
     public func stableUpdate(_ state: SVIState) throws -> (state: SVIState, loss: Double, accepted: Bool) {
+        var attempt = try step(state)
+        if attempt.problem != nil { attempt.state.key = state.key.splitPair().0 }
+        return (attempt.state, attempt.loss, attempt.problem == nil)
+    }
+
+    /// One step from a copy of `state`: the state after it (as it was when
+    /// refused), its loss, and what was wrong when it was refused.
+    private func step(_ state: SVIState) throws -> (state: SVIState, loss: Double, problem: String?) {
         var next = state, saved = state
         let (loss, problem) = try advance(&next, direct: directStep(), saved: &saved)
-        if problem != nil { next.key = state.key.splitPair().0 }
-        return (next, loss, problem == nil)
+        return (next, loss, problem)
     }
 
     /// Takes one step in place and returns its loss. When the loss or gradient
@@ -224,10 +230,7 @@ public struct SVI {
                     state.key = state.key.splitPair().0
                 }
                 (value, accepted) = (loss, problem == nil)
-            } catch SVIError.callbackFailed(_) where stable {
-                state.key = state.key.splitPair().0
-                (value, accepted) = (.nan, false)
-            } catch SVIError.numerical(_) where stable {
+            } catch SVIError.callbackFailed(_) where stable, SVIError.numerical(_) where stable {
                 state.key = state.key.splitPair().0
                 (value, accepted) = (.nan, false)
             }
