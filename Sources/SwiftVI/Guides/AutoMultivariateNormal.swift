@@ -8,12 +8,15 @@ public struct AutoMultivariateNormal: MultivariateNormalGuide {
     public let initScale: Double
     /// How `auto_loc` starts.
     public let initLocFn: InitStrategy
+    /// The model's number of latent coordinates.
+    public let dimension: Int
 
     /// Throws unless `initScale` is positive and finite and `initLocFn` is valid.
     public init(model: any LogDensityModel, initScale: Double = 0.1,
                 initLocFn: InitStrategy = .initToUniform()) throws {
         try checkAutoGuideSettings("AutoMultivariateNormal", model: model, initScale: initScale, initLocFn: initLocFn)
         self.model = model
+        dimension = model.dimension
         self.initScale = initScale
         self.initLocFn = initLocFn
     }

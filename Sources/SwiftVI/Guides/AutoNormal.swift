@@ -6,8 +6,9 @@ public struct AutoNormal: NormalMarginalsGuide {
     public let initScale: Double
     /// How the locations start.
     public let initLocFn: InitStrategy
-    private let locOffsets: [Int]
-    private let scaleOffsets: [Int]
+    /// Where each coordinate's location and unconstrained scale sit in the flat parameters.
+    let locOffsets: [Int]
+    let scaleOffsets: [Int]
 
     /// Throws unless `initScale` is positive and finite and `initLocFn` is valid.
     public init(model: any LogDensityModel, initScale: Double = 0.1,

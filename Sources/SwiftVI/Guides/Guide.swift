@@ -69,6 +69,52 @@ public struct ParameterBlock {
     }
 }
 
+/// `ParameterBlock.problem(in:)` reduced to plain values for the common
+/// blocks, so that a step can check its parameters without copying a block's
+/// name, shape or constraint. A block it cannot decide (a `.bijected` one other
+/// than a lower Cholesky factor) is left to `problem(in:)`.
+struct ParameterBlockCheck {
+    private enum Test {
+        /// Every value finite.
+        case finite
+        /// Every value finite, and eᵘ > 0 (softplus(u) positive).
+        case positive
+        /// Every value finite, and eᵘ finite for the last n (a Cholesky factor's log-diagonal).
+        case finiteExpSuffix(Int)
+        /// Only `problem(in:)` can tell.
+        case undecided
+    }
+
+    let range: Range<Int>
+    private let test: Test
+
+    init(_ block: ParameterBlock, offset: Int) {
+        range = offset ..< offset + block.size
+        switch block.constraint {
+        case .real: test = .finite
+        case .softplusPositive: test = .positive
+        case .bijected(.lowerCholesky) where block.shape.count == 2 && block.shape[0] == block.shape[1]
+            && block.size == block.shape[0] * (block.shape[0] + 1) / 2:
+            test = .finiteExpSuffix(block.shape[0])
+        case .bijected: test = .undecided
+        }
+    }
+
+    /// True when `problem(in:)` of the block at `parameters[range]` is
+    /// surely nil; false when it may not be.
+    func passes(_ parameters: UnsafeBufferPointer<Double>) -> Bool {
+        var allFinite = true
+        for i in range { allFinite = allFinite && parameters[i].isFinite }
+        guard allFinite else { return false }
+        switch test {
+        case .finite: return true
+        case .positive: return range.allSatisfy { Double.exp(parameters[$0]) > 0 }
+        case .finiteExpSuffix(let n): return (range.upperBound - n ..< range.upperBound).allSatisfy { Double.exp(parameters[$0]).isFinite }
+        case .undecided: return false
+        }
+    }
+}
+
 /// A variational family over a model's latent coordinates, with learnable
 /// parameters stored unconstrained in one flat vector.
 public protocol Guide {

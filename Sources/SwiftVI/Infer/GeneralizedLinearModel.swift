@@ -55,6 +55,11 @@ public struct GeneralizedLinearModel: DirectGradientModel {
     public let biasPrior: NormalPrior
     /// The rows the likelihood sees per evaluation (`rows` unless subsampled).
     public let subsampleSize: Int
+    /// The number of latent coordinates: w, b and, for the normal likelihood, u = log sigma.
+    public let dimension: Int
+    /// The terms of the log prior that do not depend on the point: the Normal
+    /// priors' −log scale − ½ log 2π over all coordinates, and HalfCauchy's log(2/(πγ)).
+    private let logPriorConstant: Double
 
     /// Throws unless the features fill whole rows of `columns`, one response
     /// per row, all finite (Bernoulli responses 0 or 1), the noise prior's
@@ -86,6 +91,11 @@ public struct GeneralizedLinearModel: DirectGradientModel {
         var blocks = [LatentBlock(name: "w", size: columns), LatentBlock(name: "b", size: 1)]
         if case .normal = likelihood { blocks.append(LatentBlock(name: "sigma", size: 1, constraint: .positive)) }
         latents = blocks
+        dimension = blocks.count == 3 ? columns + 2 : columns + 1
+        var constant = Double(columns) * (-Double.log(weightPrior.scale) - halfLogTwoPi)
+            - Double.log(biasPrior.scale) - halfLogTwoPi
+        if case .normal(let gamma) = likelihood { constant += Double.log(2 / (Double.pi * gamma)) }
+        logPriorConstant = constant
         self.features = features
         self.responses = responses
         rows = responses.count
@@ -174,24 +184,24 @@ public struct GeneralizedLinearModel: DirectGradientModel {
         let scale = Double(rows) / Double(subsampleSize)
         for s in 0..<count {
             let z = points + s * d, g = gradient + s * d
-            var total = logDensity[s] * scale
+            var total = logDensity[s] * scale + logPriorConstant
             for j in 0..<d { g[j] *= scale }
             for j in 0..<columns { total += normalPrior(weightPrior, z[j], gradient: &g[j]) }
             total += normalPrior(biasPrior, z[columns], gradient: &g[columns])
             if case .normal(let gamma) = likelihood {
-                // log HalfCauchy(sigma | γ) + u at sigma = e^u, differentiated in u.
+                // log HalfCauchy(sigma | γ) + u at sigma = e^u, differentiated in u (its constant is in logPriorConstant).
                 let u = z[columns + 1], sigma = Double.exp(u), t = sigma / gamma
-                total += Double.log(2 / (Double.pi * gamma)) - Double.log(onePlus: t * t) + u
+                total += u - Double.log(onePlus: t * t)
                 g[columns + 1] += 1 - 2 * t * t / (1 + t * t)
             }
             logDensity[s] = total
         }
     }
 
-    /// log Normal(value | prior), adding its derivative to `gradient`.
+    /// log Normal(value | prior) less its constant (in `logPriorConstant`), adding its derivative to `gradient`.
     private func normalPrior(_ prior: NormalPrior, _ value: Double, gradient: inout Double) -> Double {
         let z = (value - prior.loc) / prior.scale
         gradient -= z / prior.scale
-        return -0.5 * z * z - Double.log(prior.scale) - halfLogTwoPi
+        return -0.5 * z * z
     }
 }

@@ -52,8 +52,10 @@ public struct SVI {
     public let guide: any Guide
     public let optimizer: any Optimizer
     public let loss: any ELBO
-    /// The guide's parameter blocks, made once (the refusal checks of every step read them).
+    /// The guide's parameter blocks, made once (a refused step's message reads them).
     private let guideBlocks: [ParameterBlock]
+    /// Their checks as plain values, run by every step.
+    private let guideChecks: [ParameterBlockCheck]
 
     /// Throws when the guide does not draw as many coordinates as the model
     /// has, or a model parameter has the name of a guide parameter.
@@ -62,6 +64,11 @@ public struct SVI {
             throw SVIError.shapeMismatch("the guide draws \(guide.dimension) coordinates; the model has \(model.dimension)")
         }
         guideBlocks = guide.parameterBlocks
+        var offset = 0
+        guideChecks = guideBlocks.map { block in
+            defer { offset += block.size }
+            return ParameterBlockCheck(block, offset: offset)
+        }
         let guideNames = Set(guideBlocks.map(\.name))
         if let clash = model.parameterBlocks.first(where: { guideNames.contains($0.name) }) {
             throw SVIError.invalidArgument("the model parameter '\(clash.name)' has the name of a guide parameter")
@@ -178,6 +185,8 @@ public struct SVI {
     /// constrained value that is not finite, or a positive parameter whose
     /// constrained value underflows to 0 — or nil when there is nothing.
     func parameterProblem(_ parameters: [Double]) -> String? {
+        let passes = parameters.withUnsafeBufferPointer { p in guideChecks.allSatisfy { $0.passes(p) } }
+        if passes { return nil }
         var offset = 0
         for block in guideBlocks {
             let range = offset ..< offset + block.size

@@ -7,6 +7,9 @@ public struct Adam: Optimizer {
     public let beta1: Double
     public let beta2: Double
     public let epsilon: Double
+    /// log β₁ and log β₂: the bias corrections 1 − βᵗ are −expm1(t log β), cheaper than a `pow` a step.
+    private let logBeta1: Double
+    private let logBeta2: Double
 
     /// Throws unless the learning rate is valid, ε positive and finite and the betas in [0, 1).
     public init(learningRate: Schedule, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) throws {
@@ -23,6 +26,8 @@ public struct Adam: Optimizer {
         self.beta1 = beta1
         self.beta2 = beta2
         self.epsilon = epsilon
+        logBeta1 = Double.log(beta1)
+        logBeta2 = Double.log(beta2)
     }
 
     public func withLearningRate(_ learningRate: Schedule) throws -> Adam {
@@ -37,14 +42,22 @@ public struct Adam: Optimizer {
         let eta = learningRate(state.step)
         state.step += 1
         let t = Double(state.step)
-        let c1 = 1 - Double.pow(beta1, t), c2 = 1 - Double.pow(beta2, t)
-        for i in parameters.indices {
-            let g = gradient[i]
-            let m = beta1 * state.slots[0][i] + (1 - beta1) * g
-            let v = beta2 * state.slots[1][i] + (1 - beta2) * g * g
-            state.slots[0][i] = m
-            state.slots[1][i] = v
-            parameters[i] -= eta * (m / c1) / ((v / c2).squareRoot() + epsilon)
+        let c1 = -Double.expMinusOne(t * logBeta1), c2 = -Double.expMinusOne(t * logBeta2)
+        state.slots.withUnsafeMutableBufferPointer { slots in
+            slots[0].withUnsafeMutableBufferPointer { first in
+                slots[1].withUnsafeMutableBufferPointer { second in
+                    precondition(first.count == parameters.count && second.count == parameters.count,
+                                 "Adam: the optimizer state does not match the parameters")
+                    for i in parameters.indices {
+                        let g = gradient[i]
+                        let m = beta1 * first[i] + (1 - beta1) * g
+                        let v = beta2 * second[i] + (1 - beta2) * g * g
+                        first[i] = m
+                        second[i] = v
+                        parameters[i] -= eta * (m / c1) / ((v / c2).squareRoot() + epsilon)
+                    }
+                }
+            }
         }
     }
 }

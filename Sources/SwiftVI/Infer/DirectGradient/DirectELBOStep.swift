@@ -8,12 +8,14 @@ final class DirectELBOStep {
     private let guide: any DirectGradientGuide
     private let particles: Int
     private let dimension: Int
+    private let noiseWidth: Int
     private let noise: UnsafeMutablePointer<Double>
     private let points: UnsafeMutablePointer<Double>
     private let pointGradient: UnsafeMutablePointer<Double>
     private let guideLogDensity: UnsafeMutablePointer<Double>
     private let modelLogDensity: UnsafeMutablePointer<Double>
     private let scratch: UnsafeMutablePointer<Double>
+    private let derived: UnsafeMutablePointer<Double>
     /// The gradient of the last loss, one entry per guide parameter.
     private(set) var gradient: [Double]
 
@@ -27,18 +29,20 @@ final class DirectELBOStep {
         self.guide = guide
         particles = trace.numParticles
         dimension = model.dimension
+        noiseWidth = guide.noiseWidth
         let width = particles * dimension
-        noise = .allocate(capacity: particles * guide.noiseWidth)
+        noise = .allocate(capacity: particles * noiseWidth)
         points = .allocate(capacity: width)
         pointGradient = .allocate(capacity: width)
         guideLogDensity = .allocate(capacity: particles)
         modelLogDensity = .allocate(capacity: particles)
         scratch = .allocate(capacity: max(model.scratchCount(points: particles), 1))
+        derived = .allocate(capacity: max(guide.derivedWidth, 1))
         gradient = [Double](repeating: 0, count: parameterCount)
     }
 
     deinit {
-        for buffer in [noise, points, pointGradient, guideLogDensity, modelLogDensity, scratch] { buffer.deallocate() }
+        for buffer in [noise, points, pointGradient, guideLogDensity, modelLogDensity, scratch, derived] { buffer.deallocate() }
     }
 
     /// The loss at `parameters` drawing with `key` (as `ELBO.loss`), leaving
@@ -46,10 +50,10 @@ final class DirectELBOStep {
     func lossAndGradient(parameters: [Double], key: PRNGKey) throws -> Double {
         let (guideKey, modelKey) = key.splitPair()
         let count = particles, d = dimension
-        guideKey.fillNormal(noise, count: count * guide.noiseWidth)
+        guideKey.fillNormal(noise, count: count * noiseWidth)
         return try parameters.withUnsafeBufferPointer { theta in
             guide.draw(parameters: theta.baseAddress!, noise: noise, count: count, points: points,
-                       logDensity: guideLogDensity)
+                       logDensity: guideLogDensity, derived: derived)
             try model.logDensityAndGradient(points: points, count: count, key: modelKey, logDensity: modelLogDensity,
                                             gradient: pointGradient, scratch: scratch)
             var loss = 0.0
@@ -59,7 +63,8 @@ final class DirectELBOStep {
             gradient.withUnsafeMutableBufferPointer { g in
                 for i in g.indices { g[i] = 0 }
                 guide.addGradient(parameters: theta.baseAddress!, noise: noise, count: count,
-                                  pointCotangent: pointGradient, logDensityWeight: 1, gradient: g.baseAddress!)
+                                  pointCotangent: pointGradient, logDensityWeight: 1, derived: derived,
+                                  gradient: g.baseAddress!)
             }
             return loss / Double(count)
         }

