@@ -42,7 +42,8 @@ public struct Adam: Optimizer {
         let eta = learningRate(state.step)
         state.step += 1
         let t = Double(state.step)
-        let c1 = -Double.expMinusOne(t * logBeta1), c2 = -Double.expMinusOne(t * logBeta2)
+        // m̂ = m/c₁ and v̂ = v/c₂, multiplied by the reciprocals.
+        let r1 = -1 / Double.expMinusOne(t * logBeta1), r2 = -1 / Double.expMinusOne(t * logBeta2)
         state.slots.withUnsafeMutableBufferPointer { slots in
             slots[0].withUnsafeMutableBufferPointer { first in
                 slots[1].withUnsafeMutableBufferPointer { second in
@@ -54,7 +55,7 @@ public struct Adam: Optimizer {
                         let v = beta2 * second[i] + (1 - beta2) * g * g
                         first[i] = m
                         second[i] = v
-                        parameters[i] -= eta * (m / c1) / ((v / c2).squareRoot() + epsilon)
+                        parameters[i] -= eta * (m * r1) / ((v * r2).squareRoot() + epsilon)
                     }
                 }
             }
