@@ -169,6 +169,36 @@ private func mixtureCallbackModel() throws -> CallbackModel {
             #expect(block.problem(in: u[...]) == expected)
         }
     }
+
+    /// The plain-value check every step runs passes exactly when the block's
+    /// full check finds nothing, for the blocks it decides, and never passes
+    /// a block it leaves to the full check.
+    @Test func stepChecksAgreeWithTheBlocksOwnChecks() throws {
+        let blocks = [ParameterBlock(name: "loc", size: 3, constraint: .real),
+                      ParameterBlock(name: "scale", size: 3, constraint: .softplusPositive),
+                      ParameterBlock(name: "tril", size: 3, constraint: .bijected(.lowerCholesky), shape: [2, 2]),
+                      ParameterBlock(name: "p", size: 2, constraint: .bijected(.simplex), shape: [3])]
+        let values = [0.3, -2, 709, 710, -745, -746, 800, -800, .infinity, -.infinity, .nan]
+        var key = PRNGKey(seed: 7)
+        for trial in 0..<600 {
+            let (next, draw) = key.splitPair()
+            key = next
+            let picks = draw.uniform(4).map { values[Int($0 * Double(values.count))] }
+            for block in blocks {
+                // A few entries of the block set from `picks`, the rest ordinary.
+                var u = [Double](repeating: 0.1, count: 1 + block.size + 1)
+                for (j, value) in picks.prefix(trial % 3 + 1).enumerated() { u[1 + (j * 2 + trial) % block.size] = value }
+                let check = ParameterBlockCheck(block, offset: 1)
+                let passes = u.withUnsafeBufferPointer { check.passes($0) }
+                let problem = block.problem(in: u[1 ..< 1 + block.size])
+                if case .bijected(.simplex) = block.constraint {
+                    #expect(!passes)
+                } else {
+                    #expect(passes == (problem == nil), "\(block.name) \(u)")
+                }
+            }
+        }
+    }
 }
 
 @Suite struct OptimizerTests {
