@@ -188,3 +188,39 @@ for a in (mp.mpf("1e7"), mp.mpf("1e12")):
             v = -mp.quad(integrand, mp.linspace(x, x + width, 641))
         print("    [" + ", ".join(repr(float(w)) for w in (a, x, v)) + "],")
 print("]")
+
+
+# incomplete beta with one parameter large (a from 1e5 to 1e300) and b <= 1, at
+# x = 1 - y: t ~ Beta(b, a) has 1 - I_x(a, b) = P(t <= y); with s = a t its density
+# is c s^(b-1) (1 - s/a)^(a-1), c = Gamma(a + b)/(Gamma(a) a^b Gamma(b)), integrated
+# by mp.quad at 40 digits on each side of s0 = a y (the arguments taken as the doubles
+# the test passes)
+mp.mp.dps = 40
+def large_parameter_beta(a, b, y):
+    a, b, y = mp.mpf(float(a)), mp.mpf(float(b)), mp.mpf(y)
+    with mp.workdps(700):
+        # Γ(a + b)/(Γ(a) aᵇ Γ(b)): the normalizing constant of the density of s = a t, t ~ Beta(b, a)
+        logc = mp.loggamma(a + b) - mp.loggamma(a) - b * mp.log(a) - mp.loggamma(b)
+    c = mp.exp(logc)
+    g = lambda s: c * s**(b - 1) * mp.exp((a - 1) * mp.log1p(-s / a))
+    s0 = a * y
+    # C = 1 − Iₓ(a, b) = P(t ≤ y) and I = P(t > y), each integrated where its mass is;
+    # C in v = sᵇ, which takes the sᵇ⁻¹ singularity at 0 out of the integrand
+    h = lambda v: c / b * mp.exp((a - 1) * mp.log1p(-v**(1 / b) / a))
+    C = mp.quad(h, [0, s0**b / 2, s0**b])
+    # scaled by the integrand at s0, as quad's tolerance is absolute
+    top = g(s0)
+    I = top * mp.quad(lambda s: g(s) / top, [s0 + d for d in (0, 0.5, 1, 2, 4, 8, 16, 32, 64, 128, 256, 400)])
+    return I, C
+rows = []
+for a in ["1e5", "3e6", "1e9", "1e13", "1e17", "1e30", "1e100", "1e300"]:
+    for b in ["0.5", "0.001", "0.3", "1"]:
+        for s0 in ["1e-8", "1e-3", "0.1", "0.7", "2", "9", "40", "300"]:
+            y = float(mp.mpf(s0) / mp.mpf(float(a)))
+            I, C = large_parameter_beta(a, b, y)
+            rows.append((float(a), float(b), y, float(I), float(C)))
+print("/// (a, b, y, Iₓ(a, b), 1 − Iₓ(a, b)) at x = 1 − y for a ≥ 1e5 and b ≤ 1")
+print("let largeParameterIncompleteBetaReferences: [[Double]] = [")
+for r in rows:
+    print("    [" + ", ".join(repr(v) for v in r) + "],")
+print("]")

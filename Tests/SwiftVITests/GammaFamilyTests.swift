@@ -141,6 +141,21 @@ func expectWithinMonteCarloError(_ estimate: (mean: [Double], standardError: [Do
         for t in [-1e6, -30.0, -0.7, 0.2, 4.0] {
             #expect(close(try t2.cdf(Tensor(t)).scalars[0], 0.5 + t / (2 * (2 + t * t).squareRoot()), relative: 1e-13))
         }
+        // At ν ≥ 1e13, F(t) = Φ(t) − φ(t)(t³ + t)/(4ν) to below double precision (the next
+        // term is O(t⁸/ν²)), out to the last representable tail; the quantile inverts it.
+        for nu in [1e13, 1e17, 1e40, 1e300, .greatestFiniteMagnitude] {
+            let d = try StudentT(df: Tensor(nu))
+            for t in [-38.0, -30.0, -5.0, -0.3, 0.0, 2.0, 9.0] {
+                let density = Double.exp(-0.5 * t * t) / (2 * Double.pi).squareRoot()
+                let expected = t < 0 ? standardNormalCDF(t) - density * (t * t * t + t) / (4 * nu)
+                    : 1 - standardNormalCDF(-t) - density * (t * t * t + t) / (4 * nu)
+                #expect(close(try d.cdf(Tensor(t)).scalars[0], expected, relative: 2e-13), "ν = \(nu), t = \(t)")
+            }
+            for p in [1e-200, 1e-10, 0.3, 0.5, 0.9] where nu < 1e100 || p > 1e-100 {
+                let quantile = try d.icdf(Tensor(p)).scalars[0]
+                #expect(close(try d.cdf(Tensor(quantile)).scalars[0], p, relative: 1e-12), "ν = \(nu), p = \(p)")
+            }
+        }
     }
 
     @Test func cdfAndIcdfGradientsMatchFiniteDifferences() throws {

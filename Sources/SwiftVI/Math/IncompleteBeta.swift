@@ -27,12 +27,34 @@ func regularizedIncompleteBetaPair(_ a: Double, _ b: Double, x: Double, y: Doubl
     guard a > 0, b > 0, x >= 0, x <= 1, y >= 0, y <= 1 else { return (.nan, .nan) }
     if x == 0 { return (0, 1) }
     if y == 0 { return (1, 0) }
-    if x > (a + 1) / (a + b + 2) {
+    // One parameter large and the other at most 1, on the side where the large
+    // one's mass is, when the expansion's value is the smaller of I and 1 − I;
+    // otherwise the power series below gives the other one directly, and fast.
+    if a >= largeParameterThreshold && b <= 1 && x >= 0.5 && lowerTailIsSmaller(b, a * y) {
+        let value = largeParameterIncompleteBeta(a, b, x: x, y: y)
+        return (value, 1 - value)
+    }
+    if b >= largeParameterThreshold && a <= 1 && y >= 0.5 && lowerTailIsSmaller(a, b * x) {
+        let complement = largeParameterIncompleteBeta(b, a, x: y, y: x)
+        return (1 - complement, complement)
+    }
+    // x > (a + 1)/(a + b + 2), asked of y where x is near 1 and would round the bound.
+    if x >= 0.5 ? y < (b + 1) / (a + b + 2) : x > (a + 1) / (a + b + 2) {
         let swapped = convergentSideIncompleteBeta(b, a, x: y, y: x)
         return (1 - swapped, swapped)
     }
     let value = convergentSideIncompleteBeta(a, b, x: x, y: y)
     return (value, 1 - value)
+}
+
+/// The larger parameter from which `largeParameterIncompleteBeta` is used when the other is at most 1.
+let largeParameterThreshold = 1e5
+
+/// For a ≫ b and x = 1 − y near 1, Iₓ(a, b) ≈ Q(b, ay) and 1 − Iₓ(a, b) ≈ P(b, ay):
+/// whether the first is the smaller.
+private func lowerTailIsSmaller(_ b: Double, _ s: Double) -> Bool {
+    let (p, q) = regularizedGammaPQ(b, s)
+    return q <= p
 }
 
 /// Iₓ(a, b) for x ≤ (a + 1)/(a + b + 2).

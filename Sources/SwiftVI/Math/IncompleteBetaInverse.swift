@@ -23,12 +23,12 @@ func incompleteBetaQuantile(_ a: Double, _ b: Double, p: Double, q: Double) -> (
     if q == 0 { return (1, 0) }
     // Solve Iᵥ(α, β) = target (complement = other) for the variable v ≤ ½ of the current frame.
     var (alpha, beta, target, other) = (a, b, p, q)
-    var v = incompleteBetaQuantileGuess(a, b, p: p, q: q)
-    if v == 0 { return (0, 1) }  // the quantile is below the smallest double
-    if v == 1 { return (1, 0) }
-    var swapped = false
+    let guess = incompleteBetaQuantileGuess(a, b, p: p, q: q)
+    if guess.x == 0 { return (0, 1) }  // the quantile is below the smallest double
+    if guess.y == 0 { return (1, 0) }
+    var v = guess.x, swapped = false
     if v > 0.5 {
-        (alpha, beta, target, other, v, swapped) = (b, a, q, p, 1 - v, true)
+        (alpha, beta, target, other, v, swapped) = (b, a, q, p, guess.y, true)
     }
     var low = 0.0, high = 1.0
     for _ in 0..<300 {
@@ -61,22 +61,23 @@ func incompleteBetaQuantile(_ a: Double, _ b: Double, p: Double, q: Double) -> (
     return swapped ? (1 - v, v) : (v, 1 - v)
 }
 
-/// A starting point for `incompleteBetaQuantile`.
-private func incompleteBetaQuantileGuess(_ a: Double, _ b: Double, p: Double, q: Double) -> Double {
+/// A starting point for `incompleteBetaQuantile`, as x and 1 − x (each
+/// accurate when small: a guess within 1e-16 of 1 must not round to 1).
+private func incompleteBetaQuantileGuess(_ a: Double, _ b: Double, p: Double, q: Double) -> (x: Double, y: Double) {
     if a >= 1 && b >= 1 {
-        // Abramowitz & Stegun 26.5.22 with y the upper normal quantile at p.
-        let y = p <= q ? -standardNormalQuantile(p) : standardNormalQuantile(q)
-        let lambda = (y * y - 3) / 6
+        // Abramowitz & Stegun 26.5.22 with u the upper normal quantile at p.
+        let u = p <= q ? -standardNormalQuantile(p) : standardNormalQuantile(q)
+        let lambda = (u * u - 3) / 6
         let h = 2 / (1 / (2 * a - 1) + 1 / (2 * b - 1))
-        let w = y * (h + lambda).squareRoot() / h
+        let w = u * (h + lambda).squareRoot() / h
             - (1 / (2 * b - 1) - 1 / (2 * a - 1)) * (lambda + 5.0 / 6 - 2 / (3 * h))
-        let x = a / (a + b * Double.exp(2 * w))
-        if x > 0 && x < 1 { return x }
+        let other = b * Double.exp(2 * w), x = a / (a + other), y = other / (a + other)
+        if x > 0 && y > 0 { return (x, y) }
     }
     let logB = logBeta(a, b)
     let nearZero = Double.exp((Double.log(p) + Double.log(a) + logB) / a)
     let nearOne = Double.exp((Double.log(q) + Double.log(b) + logB) / b)
-    if nearZero < 0.5 && (nearZero <= nearOne || nearOne >= 0.5) { return nearZero }
-    if nearOne < 0.5 { return 1 - nearOne }
-    return a / (a + b)
+    if nearZero < 0.5 && (nearZero <= nearOne || nearOne >= 0.5) { return (nearZero, 1 - nearZero) }
+    if nearOne < 0.5 { return (1 - nearOne, nearOne) }
+    return (a / (a + b), b / (a + b))
 }
