@@ -3,7 +3,9 @@ import RealModule
 /// Iₓ(a, b) = B(x; a, b)/B(a, b), the regularized incomplete beta function: the
 /// distribution function at x of a Beta(a, b) variable.
 ///
-/// Method: with the symmetry Iₓ(a, b) = 1 − I₁₋ₓ(b, a), the expansion is taken
+/// Method: when one parameter is at least 1e5 and the other at most 1, on the
+/// large one's side, `largeParameterIncompleteBeta` (constant cost, any size).
+/// Otherwise, with the symmetry Iₓ(a, b) = 1 − I₁₋ₓ(b, a), the expansion is taken
 /// on the side x ≤ (a + 1)/(a + b + 2), where it converges fast: the power series
 /// in x when b·x ≤ 1 and x ≤ 0.7, otherwise the classical continued fraction
 /// (modified Lentz). The prefactor xᵃ(1 − x)ᵇ/B(a, b) is formed for a, b ≥ 10
@@ -15,7 +17,7 @@ import RealModule
 /// error of the smaller of I and 1 − I below 2e-13 wherever it is above 1e-300,
 /// except that when min(a, b) < 1 a value near 1 computed as a complement has
 /// absolute error about 1e-16. Near x ≈ a/(a + b) the fraction takes
-/// O(√max(a, b)) terms.
+/// O(√max(a, b)) terms, so past 1e5 both parameters above 1 cost more.
 /// Returns NaN unless a, b > 0 and 0 ≤ x ≤ 1.
 public func regularizedIncompleteBeta(_ a: Double, _ b: Double, _ x: Double) -> Double {
     regularizedIncompleteBetaPair(a, b, x: x, y: 1 - x).value
