@@ -100,6 +100,8 @@ public struct StudentT: Distribution {
 
     /// μ + σ z(p) with ½ Iₓ(ν/2, ½) = min(p, 1 − p) solved by `inverseRegularizedIncompleteBeta`.
     /// The derivative in ν is numerical (`richardsonDerivative`), formed only when ν is recorded.
+    /// Known limit: with ν above about 1e100, tails below about 1e-100 are not
+    /// accurate (the beta quantile's iteration stops early there).
     public func icdf(_ probability: Tensor) throws -> Tensor {
         _ = try resultShape(forValueShape: probability.shape)
         let differentiateDf = df.isTracked
