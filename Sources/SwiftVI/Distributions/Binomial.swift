@@ -82,7 +82,8 @@ public struct Binomial: BernoulliTrials {
         return try Tensor.throwingMap(totalCount, success.parameter) { n, theta in
             let t = success.terms(theta)
             let (value, _, derivative) = try unimodalEntropy(
-                "Binomial", mode: ((n + 1) * t.p).rounded(.down).clamped(to: 0...n), lower: 0, upper: n, tailRatio: 0) { k in
+                "Binomial", mode: ((n + 1) * t.p).rounded(.down).clamped(to: 0...n), lower: 0, upper: n, tailRatio: 0,
+                standardDeviation: Double.exp(0.5 * (Double.log(n) + t.logP + t.logQ))) { k in
                 (binomialLogMass(k, n: n, p: t.p, q: t.q, logP: t.logP, logQ: t.logQ),
                  0, weighted(k, t.dLogP) + weighted(n - k, t.dLogQ))
             }

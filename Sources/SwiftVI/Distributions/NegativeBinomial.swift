@@ -78,7 +78,10 @@ public struct NegativeBinomial: BernoulliTrials {
         return try Tensor.throwingMap(totalCount, success.parameter) { r, theta in
             let t = success.terms(theta)
             let mode = r > 1 ? ((r - 1) * Double.exp(t.logP - t.logQ)).rounded(.down) : 0
-            return try unimodalEntropy("NegativeBinomial", mode: mode, lower: 0, upper: .infinity, tailRatio: t.p) { k in
+            // variance r p/q², formed in logarithms
+            let deviation = Double.exp(0.5 * (Double.log(r) + t.logP - 2 * t.logQ))
+            return try unimodalEntropy("NegativeBinomial", mode: mode, lower: 0, upper: .infinity, tailRatio: t.p,
+                                       standardDeviation: deviation) { k in
                 NegativeBinomial.logMass(k, r, t)
             }
         }

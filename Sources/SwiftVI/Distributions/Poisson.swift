@@ -59,7 +59,8 @@ public struct Poisson: Distribution {
                         x * (0.5 + x * (1.0 / 12 + x * (1.0 / 12 + x * 19 / 120))))
             }
             let (value, derivative, _) = try unimodalEntropy(
-                "Poisson", mode: lambda.rounded(.down), lower: 0, upper: .infinity, tailRatio: 0) { k in
+                "Poisson", mode: lambda.rounded(.down), lower: 0, upper: .infinity, tailRatio: 0,
+                standardDeviation: lambda.squareRoot()) { k in
                 (poissonLogMass(k, rate: lambda), k / lambda - 1, 0)
             }
             return (value, derivative)

@@ -13,11 +13,17 @@ typealias LogMassWithScores = (_ k: Double) -> (logP: Double, score1: Double, sc
 /// masses, which never grows for log-concave masses; `tailRatio` is the limit
 /// that ratio approaches far out (0 for Poisson and Binomial, p for
 /// NegativeBinomial, whose ratios may grow towards it). Throws
-/// `SVIError.numerical` when more than ten million terms would be needed.
+/// `SVIError.numerical` when more than ten million terms would be needed — at
+/// once when the `standardDeviation` alone is above that, as the bulk of
+/// the mass then spans more terms, rather than after ten million of them.
 func unimodalEntropy(_ family: String, mode: Double, lower: Double, upper: Double, tailRatio: Double,
+                     standardDeviation: Double,
                      _ logMass: LogMassWithScores) throws -> (value: Double, da: Double, db: Double) {
     var h = 0.0, d1 = 0.0, d2 = 0.0
     var budget = 10_000_000
+    let tooSpread = SVIError.numerical(
+        "\(family): the entropy needs more than ten million terms of its series; the distribution is too spread out")
+    guard !(standardDeviation > Double(budget)) else { throw tooSpread }
     for direction in [1.0, -1.0] {
         var k = direction > 0 ? mode : mode - 1
         var previousLogP = Double.nan
@@ -37,9 +43,7 @@ func unimodalEntropy(_ family: String, mode: Double, lower: Double, upper: Doubl
             previousLogP = logP
             k += direction
             budget -= 1
-            guard budget > 0 else {
-                throw SVIError.numerical("\(family): the entropy needs more than ten million terms of its series; the distribution is too spread out")
-            }
+            guard budget > 0 else { throw tooSpread }
         }
     }
     return (h, d1, d2)
