@@ -28,10 +28,7 @@ func largeParameterIncompleteBeta(_ a: Double, _ b: Double, x: Double, y: Double
     var sum = prefix * j
     let halfLogSquared = logX * logX / 4, fourTSquared = 4 * t * t
     var p: [Double] = [1], power = 1.0, shifted = b
-    // (2m + 1)! for m = 0, 1, …: the expansion needs at most 30 terms.
-    var oddFactorials: [Double] = [1]
-    for n in 1..<30 {
-        oddFactorials.append(oddFactorials[n - 1] * Double(2 * n) * Double(2 * n + 1))
+    for n in 1..<oddFactorials.count {
         var pn = 0.0
         for m in 1..<n { pn += (Double(m) * b - Double(n)) * p[n - m] / oddFactorials[m] }
         p.append(pn / Double(n) + (b - 1) / oddFactorials[n])
@@ -44,3 +41,10 @@ func largeParameterIncompleteBeta(_ a: Double, _ b: Double, x: Double, y: Double
     }
     return sum
 }
+
+/// (2m + 1)! for m = 0, 1, …, 29: the expansion needs at most 30 terms.
+private let oddFactorials: [Double] = {
+    var list: [Double] = [1]
+    for m in 1..<30 { list.append(list[m - 1] * Double(2 * m * (2 * m + 1))) }
+    return list
+}()
