@@ -42,6 +42,14 @@ public struct ParameterBlock {
         return try transform.forward(Tensor(shape: transform.inverseShape(shape), scalars: u))
     }
 
+    /// n when the block is one n × n lower Cholesky factor packed as
+    /// `LowerCholeskyTransform` stores it (the last n entries the log-diagonal).
+    var choleskyOrder: Int? {
+        guard case .bijected(.lowerCholesky) = constraint, shape.count == 2, shape[0] == shape[1],
+              size == shape[0] * (shape[0] + 1) / 2 else { return nil }
+        return shape[0]
+    }
+
     /// What makes the unconstrained coordinates `u` unusable — a value, or
     /// its constrained image, that is not finite, or a positive value that
     /// underflows to 0 — or nil. Allocates only for `.bijected` blocks other
@@ -55,13 +63,14 @@ public struct ParameterBlock {
             // softplus(u) = log(1 + eᵘ) is positive exactly when eᵘ is.
             guard let i = u.firstIndex(where: { !(Double.exp($0) > 0) }) else { return nil }
             return "\(name)[\(i - u.startIndex)] 0 (its unconstrained value is \(u[i]))"
-        case .bijected(.lowerCholesky) where shape.count == 2 && shape[0] == shape[1] && size == shape[0] * (shape[0] + 1) / 2:
-            // `LowerCholeskyTransform`: the last n entries are the diagonal's logarithms.
-            let n = shape[0], diagonal = u.suffix(n)
-            guard let i = diagonal.firstIndex(where: { !Double.exp($0).isFinite }) else { return nil }
-            let row = i - diagonal.startIndex
-            return "\(name)[\(row * n + row)] \(Double.exp(u[i]))"
         case .bijected:
+            if let n = choleskyOrder {
+                // Only an overflowing diagonal entry eˣ can make the factor unusable.
+                let diagonal = u.suffix(n)
+                guard let i = diagonal.firstIndex(where: { !Double.exp($0).isFinite }) else { return nil }
+                let row = i - diagonal.startIndex
+                return "\(name)[\(row * n + row)] \(Double.exp(u[i]))"
+            }
             guard let value = try? constrained(Array(u)).scalars else { return "\(name) unusable" }
             guard let i = value.firstIndex(where: { !$0.isFinite }) else { return nil }
             return "\(name)[\(i)] \(value[i])"
@@ -93,10 +102,7 @@ struct ParameterBlockCheck {
         switch block.constraint {
         case .real: test = .finite
         case .softplusPositive: test = .positive
-        case .bijected(.lowerCholesky) where block.shape.count == 2 && block.shape[0] == block.shape[1]
-            && block.size == block.shape[0] * (block.shape[0] + 1) / 2:
-            test = .finiteExpSuffix(block.shape[0])
-        case .bijected: test = .undecided
+        case .bijected: test = block.choleskyOrder.map { .finiteExpSuffix($0) } ?? .undecided
         }
     }
 
